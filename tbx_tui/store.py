@@ -1,0 +1,194 @@
+"""The in-memory store: what was read from a logdir, run by run, tag by tag.
+
+Scalars are columnar (growing numpy arrays: int64 steps, float64 wall times and values, 24 bytes a
+point). Other kinds are few points per tag and keep one small record per event. Images keep only
+where their bytes are on disk (:class:`BlobRef`), so thousands of images cost little memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+_MIN_CAPACITY = 64
+
+
+class ScalarSeries:
+    """One scalar tag of one run: steps, wall times and values in arrival order."""
+
+    __slots__ = ("_steps", "_walls", "_values", "_n", "version")
+
+    def __init__(self) -> None:
+        self._steps = np.empty(_MIN_CAPACITY, dtype=np.int64)
+        self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        self._values = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        self._n = 0
+        #: Bumped on every change, so views can tell whether to redraw.
+        self.version = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def steps(self) -> np.ndarray:
+        return self._steps[: self._n]
+
+    @property
+    def wall_times(self) -> np.ndarray:
+        return self._walls[: self._n]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values[: self._n]
+
+    def _reserve(self, extra: int) -> None:
+        need = self._n + extra
+        cap = len(self._steps)
+        if need <= cap:
+            return
+        new_cap = max(need, cap * 2)
+        for name in ("_steps", "_walls", "_values"):
+            old = getattr(self, name)
+            grown = np.empty(new_cap, dtype=old.dtype)
+            grown[: self._n] = old[: self._n]
+            setattr(self, name, grown)
+
+    def append(self, step: int, wall_time: float, value: float) -> None:
+        if self._n == len(self._steps):
+            self._reserve(1)
+        n = self._n
+        self._steps[n] = step
+        self._walls[n] = wall_time
+        self._values[n] = value
+        self._n = n + 1
+        self.version += 1
+
+    def extend(self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> None:
+        k = len(steps)
+        if k == 0:
+            return
+        self._reserve(k)
+        n = self._n
+        self._steps[n : n + k] = steps
+        self._walls[n : n + k] = wall_times
+        self._values[n : n + k] = values
+        self._n = n + k
+        self.version += 1
+
+    def purge_from(self, step: int) -> int:
+        """Drop points with ``step >= step``; return how many were dropped."""
+        keep = self.steps < step
+        dropped = self._n - int(keep.sum())
+        if dropped:
+            k = self._n - dropped
+            self._steps[:k] = self.steps[keep]
+            self._walls[:k] = self.wall_times[keep]
+            self._values[:k] = self.values[keep]
+            self._n = k
+            self.version += 1
+        return dropped
+
+    def last_index(self) -> int:
+        """Index of the point at the highest step (the latest written among equal steps)."""
+        steps = self.steps
+        top = steps.max()
+        return int(np.flatnonzero(steps == top)[-1])
+
+    def nbytes(self) -> int:
+        return self._steps.nbytes + self._walls.nbytes + self._values.nbytes
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    """Where one event's payload lies on disk, to be read again when it is needed."""
+
+    path: str
+    offset: int
+    length: int
+
+
+@dataclass
+class Point:
+    """One non-scalar event of a tag. ``data`` depends on the kind:
+
+    histograms: float64 array ``[k, 3]`` of (left edge, right edge, count);
+    images: list of :class:`ImageInfo`; texts: str; pr_curves: float64 array ``[6, N]``;
+    audio: dict of metadata; other plugins: None.
+    """
+
+    step: int
+    wall_time: float
+    data: Any
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """One image of an image event: its size and where its encoded bytes are."""
+
+    width: int
+    height: int
+    ref: BlobRef
+    value_index: int  # which Summary.Value of the event
+    image_index: int  # which image of that value (v2 tensors hold several)
+
+
+KINDS = ("histograms", "images", "texts", "pr_curves", "audio", "other")
+
+
+@dataclass
+class Run:
+    """Everything read for one run (a folder holding event files)."""
+
+    name: str
+    scalars: dict[str, ScalarSeries] = field(default_factory=dict)
+    histograms: dict[str, list[Point]] = field(default_factory=dict)
+    images: dict[str, list[Point]] = field(default_factory=dict)
+    texts: dict[str, list[Point]] = field(default_factory=dict)
+    pr_curves: dict[str, list[Point]] = field(default_factory=dict)
+    audio: dict[str, list[Point]] = field(default_factory=dict)
+    other: dict[str, list[Point]] = field(default_factory=dict)
+    #: Plugin name per tag, from the first value of the tag that carried metadata.
+    plugins: dict[str, str] = field(default_factory=dict)
+    #: Raw plugin content bytes per tag (e.g. pr_curves' num_thresholds).
+    plugin_content: dict[str, bytes] = field(default_factory=dict)
+    #: Hyperparameters from hparams session_start_info: name -> str/float/bool.
+    hparams: dict[str, Any] = field(default_factory=dict)
+    #: Metric tags the hparams experiment declared (tensorboardX/torch write them per sub-run).
+    hparam_metrics: list[str] = field(default_factory=list)
+    #: Damage found in this run's files, counted.
+    warnings: int = 0
+    warning_messages: list[str] = field(default_factory=list)
+    #: Newest wall time of any event read.
+    last_wall_time: float = 0.0
+    #: Bumped whenever anything in the run changes.
+    version: int = 0
+
+    def series(self, kind: str) -> dict[str, list[Point]]:
+        return getattr(self, kind)
+
+    def point_count(self) -> int:
+        n = sum(len(s) for s in self.scalars.values())
+        for kind in KINDS:
+            n += sum(len(v) for v in self.series(kind).values())
+        return n
+
+    def purge_from(self, step: int) -> int:
+        """Apply a restart (``SessionLog.START`` at ``step``): drop every point with step >= it."""
+        dropped = sum(s.purge_from(step) for s in self.scalars.values())
+        for kind in KINDS:
+            for tag, points in self.series(kind).items():
+                kept = [p for p in points if p.step < step]
+                if len(kept) != len(points):
+                    dropped += len(points) - len(kept)
+                    self.series(kind)[tag] = kept
+        if dropped:
+            self.version += 1
+        return dropped
+
+    def add_warning(self, message: str) -> None:
+        self.warnings += 1
+        if len(self.warning_messages) < 100:
+            self.warning_messages.append(message)
+        self.version += 1
