@@ -1,0 +1,89 @@
+"""The ``tbx-top`` entry point: headless modes here, the Textual app imported only when needed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+from tbx_tui import __version__
+
+IMAGE_MODES = ("auto", "sixel", "kitty", "halfblock", "ascii", "none")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tbx-top",
+        description="Watch TensorBoard event files in the terminal: live dashboard or headless.",
+    )
+    p.add_argument("logdir", nargs="?", default=None, help="log directory (default: current)")
+    p.add_argument("--demo", action="store_true", help="write demo runs to a temp dir and watch")
+    p.add_argument("--once", action="store_true", help="print a one-shot report and exit")
+    p.add_argument("--json", action="store_true", help="with --once: the report as one JSON doc")
+    p.add_argument(
+        "--export",
+        metavar="FILE",
+        help="write every scalar point as CSV (run,tag,step,wall_time,value); "
+        "'-' for stdout; a .jsonl name writes JSON lines",
+    )
+    p.add_argument("--filter", metavar="REGEX", help="only tags matching REGEX (re.search)")
+    p.add_argument("--runs", metavar="REGEX", help="only runs matching REGEX (re.search)")
+    p.add_argument("--width", type=int, metavar="N", help="report width (default: terminal)")
+    p.add_argument(
+        "--poll", type=float, metavar="SECONDS", help="poll every SECONDS instead of watching"
+    )
+    p.add_argument(
+        "--images", choices=IMAGE_MODES, default="auto", help="how to draw images (default auto)"
+    )
+    p.add_argument("--version", action="version", version=f"tbx-top {__version__}")
+    return p
+
+
+def _compile(parser: argparse.ArgumentParser, flag: str, pattern: str | None) -> re.Pattern | None:
+    if pattern is None:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        parser.exit(2, f"tbx-top: error: {flag} {pattern!r} is not a valid regex: {exc}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    tag_re = _compile(parser, "--filter", args.filter)
+    run_re = _compile(parser, "--runs", args.runs)
+    if args.poll is not None and args.poll <= 0:
+        parser.exit(2, "tbx-top: error: --poll needs a positive number of seconds\n")
+    if args.width is not None and args.width < 20:
+        parser.exit(2, "tbx-top: error: --width must be at least 20\n")
+    if args.demo:
+        if args.once or args.export or args.json:
+            parser.exit(2, "tbx-top: error: --demo opens the app; it can't be combined with "
+                        "--once, --json or --export\n")
+        from tbx_tui.tui.launch import run_demo
+
+        return run_demo(args, tag_re, run_re)
+    logdir = args.logdir if args.logdir is not None else "."
+    if not os.path.exists(logdir):
+        parser.exit(2, f"tbx-top: error: logdir {logdir!r} does not exist\n")
+    if not os.path.isdir(logdir):
+        parser.exit(2, f"tbx-top: error: logdir {logdir!r} is not a directory\n")
+    if args.json and not args.once:
+        parser.exit(2, "tbx-top: error: --json goes with --once\n")
+    if args.export:
+        from tbx_tui.export import export
+
+        return export(logdir, args.export, tag_re, run_re)
+    if args.once:
+        from tbx_tui.report import report
+
+        return report(logdir, args, tag_re, run_re)
+    from tbx_tui.tui.launch import run_app
+
+    return run_app(logdir, args, tag_re, run_re)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
