@@ -1,0 +1,102 @@
+"""Per-tag summary numbers for the headless report: counts, step range, last value, min and max.
+
+Pure functions over the store; no terminal or JSON knowledge beyond spelling numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tbx_tui.store import Point, ScalarSeries
+
+
+@dataclass(frozen=True)
+class ScalarStats:
+    """The numbers the report shows for one scalar tag.
+
+    ``first_step`` is the *lowest* step (not the first one written: steps may go backwards),
+    ``last_step`` the highest, ``last_value`` / ``last_wall_time`` belong to the point at the
+    highest step (the latest written when that step repeats). ``vmin`` / ``vmax`` ignore NaN and
+    are NaN only when every value is NaN. All but ``count`` are None for an empty series.
+    """
+
+    count: int
+    first_step: int | None
+    last_step: int | None
+    last_value: float | None
+    last_wall_time: float | None
+    vmin: float | None
+    vmax: float | None
+
+
+@dataclass(frozen=True)
+class PointStats:
+    """Count and highest step of a non-scalar tag (histograms, images, texts, ...)."""
+
+    count: int
+    last_step: int | None
+
+
+def scalar_stats(series: ScalarSeries) -> ScalarStats:
+    n = len(series)
+    if n == 0:
+        return ScalarStats(0, None, None, None, None, None, None)
+    steps = series.steps
+    values = series.values
+    i = series.last_index()
+    finite_or_inf = values[~np.isnan(values)]
+    if len(finite_or_inf):
+        vmin, vmax = float(finite_or_inf.min()), float(finite_or_inf.max())
+    else:
+        vmin = vmax = math.nan
+    return ScalarStats(
+        count=n,
+        first_step=int(steps.min()),
+        last_step=int(steps[i]),
+        last_value=float(values[i]),
+        last_wall_time=float(series.wall_times[i]),
+        vmin=vmin,
+        vmax=vmax,
+    )
+
+
+def point_stats(points: list[Point]) -> PointStats:
+    if not points:
+        return PointStats(0, None)
+    return PointStats(len(points), max(p.step for p in points))
+
+
+def trend_values(series: ScalarSeries) -> np.ndarray:
+    """The series' values ordered by step (stable: arrival order among equal steps)."""
+    order = np.argsort(series.steps, kind="stable")
+    return series.values[order]
+
+
+def json_number(value: float | int | None) -> float | int | str | None:
+    """A number as JSON allows it: non-finite floats become "nan", "inf" or "-inf"."""
+    if value is None or isinstance(value, int | bool):
+        return value
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+def compact_number(value: float | int | None, digits: int = 5) -> str:
+    """A short human spelling: ``4242.5``, ``1.23e-05``, ``nan``, ``inf``, ``-inf``, ``-``."""
+    if value is None:
+        return "-"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    text = f"{value:.{digits}g}"
+    if text == "-0":
+        text = "0"
+    return text
