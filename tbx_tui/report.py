@@ -240,7 +240,7 @@ def _table(
     def fixed() -> int:
         return sum(columns[i].width + 2 for i in shown) + (trend_min + 2 if trend_min else 0)
 
-    drops = list(drop_order)
+    drops = [i for i in drop_order if i < len(columns)]
     while tag_min + fixed() > avail:
         if trend_min:
             trend_min = 0
