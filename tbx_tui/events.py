@@ -195,12 +195,26 @@ def _decode_tensor(
         _add_point(run.other, tag, Point(step, wall, None))
 
 
-def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
-    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
+def parse_event(payload: bytes | memoryview) -> event_pb2.Event:
+    """Parse one record payload. Raises ``ValueError`` on a malformed event."""
     try:
-        event = event_pb2.Event.FromString(payload)
+        return event_pb2.Event.FromString(payload)
     except DecodeError as exc:
         raise ValueError(f"undecodable event: {exc}") from exc
+
+
+def touches_scalars(event: event_pb2.Event) -> bool:
+    """Whether applying ``event`` could change scalar series (a restart, or a scalar value)."""
+    which = event.WhichOneof("what")
+    if which == "session_log":
+        return event.session_log.status == _START
+    if which == "summary":
+        return any(v.WhichOneof("value") in ("simple_value", "tensor") for v in event.summary.value)
+    return False
+
+
+def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
+    """Apply one parsed event to ``run``. Raises ``ValueError`` on malformed values."""
     wall = event.wall_time
     if wall > run.last_wall_time:
         run.last_wall_time = wall
@@ -212,6 +226,11 @@ def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
         run.version += 1
     elif which == "session_log" and event.session_log.status == _START:
         run.purge_from(event.step)
+
+
+def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
+    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
+    apply_event(run, parse_event(payload), ref)
 
 
 def image_bytes(info: ImageInfo) -> bytes:

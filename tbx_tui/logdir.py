@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from tbx_tui import record
-from tbx_tui.decode import decode_spans
+from tbx_tui import fastframe, record
+from tbx_tui.decode import decode_records
 from tbx_tui.store import Run
 
 #: Bytes read per system call on a first read of a big file.
 READ_CHUNK = 16 << 20
+#: From this many new bytes on, framing is vectorised (same results, see fastframe).
+FAST_MIN_BYTES = 64 << 10
 
 
 def is_event_file(name: str) -> bool:
@@ -146,11 +148,19 @@ class Logdir:
     def _consume(self, run: Run, fs: FileState, chunk: bytes) -> None:
         buf = fs.pending + chunk if fs.pending else chunk
         base = fs.offset - len(buf)  # file offset of buf[0]
-        result = record.scan(buf, resyncing=fs.resyncing, base=base)
         name = os.path.basename(fs.path)
-        for message in result.warnings:
+        if len(buf) >= FAST_MIN_BYTES:
+            framed = fastframe.frame(buf, resyncing=fs.resyncing, base=base)
+            offsets, lengths = framed.offsets, framed.lengths
+            warnings, consumed, resyncing = framed.warnings, framed.consumed, framed.resyncing
+        else:
+            scanned = record.scan(buf, resyncing=fs.resyncing, base=base)
+            offsets = [o for o, _ in scanned.spans]
+            lengths = [n for _, n in scanned.spans]
+            warnings, consumed, resyncing = scanned.warnings, scanned.consumed, scanned.resyncing
+        for message in warnings:
             fs.warnings += 1
             run.add_warning(f"{name}: {message}")
-        decode_spans(run, buf, result.spans, fs.path, base, name)
-        fs.pending = buf[result.consumed :]
-        fs.resyncing = result.resyncing
+        decode_records(run, buf, offsets, lengths, fs.path, base, name)
+        fs.pending = buf[consumed:]
+        fs.resyncing = resyncing
