@@ -1,0 +1,215 @@
+"""Terminal graphics: sixel and kitty graphics protocol encoders, tmux passthrough, and detection
+of what the terminal can draw (sixel, kitty, half-blocks or ASCII) before the app starts.
+
+The encoders return strings of escape sequences; nothing here writes to the terminal except
+:func:`query_device_attributes`, which asks the terminal (only when stdin and stdout are TTYs).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+ESC = "\x1b"
+ST = ESC + "\\"
+MODES = ("sixel", "kitty", "halfblock", "ascii", "none")
+
+# ---------------------------------------------------------------------------------------------
+# Sixel
+
+
+def _rle(chars: np.ndarray) -> str:
+    """Sixel run-length encoding of a row of sixel bytes (``!count char`` for runs of 4 or more)."""
+    n = len(chars)
+    cuts = np.flatnonzero(np.diff(chars)) + 1
+    starts = np.concatenate(([0], cuts))
+    lengths = np.diff(np.concatenate((starts, [n])))
+    out = []
+    for s, k in zip(starts.tolist(), lengths.tolist(), strict=True):
+        ch = chr(int(chars[s]))
+        out.append(f"!{k}{ch}" if k > 3 else ch * k)
+    return "".join(out)
+
+
+def sixel(img: Image.Image, colors: int = 256) -> str:
+    """Encode ``img`` as one sixel image (DCS ``q`` ... ST), palette of at most ``colors``."""
+    img = img.convert("RGB")
+    w, h = img.size
+    colors = max(2, min(256, colors))
+    q = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    idx = np.asarray(q, dtype=np.int16)
+    used = int(idx.max()) + 1
+    pal = np.array(q.getpalette()[: 3 * used], dtype=np.int64).reshape(-1, 3)
+    parts = [f"{ESC}P0;1;0q", f'"1;1;{w};{h}']
+    pct = (pal * 100 + 127) // 255
+    parts.extend(f"#{i};2;{r};{g};{b}" for i, (r, g, b) in enumerate(pct.tolist()))
+    pad = (-h) % 6
+    if pad:
+        idx = np.concatenate([idx, np.full((pad, w), -1, np.int16)])
+    weights = (1 << np.arange(6, dtype=np.int64))[:, None]
+    for top in range(0, h, 6):
+        band = idx[top : top + 6]
+        layers = []
+        for c in np.unique(band).tolist():
+            if c < 0:
+                continue
+            bits = ((band == c) * weights).sum(axis=0)
+            nz = np.flatnonzero(bits)
+            bits = bits[: nz[-1] + 1]  # trailing empty sixels need not be sent
+            layers.append(f"#{c}" + _rle(bits + 63))
+        parts.append("$".join(layers) + "-")
+    parts.append(ST)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Kitty graphics protocol
+
+
+def png_bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def kitty(
+    png: bytes,
+    cols: int | None = None,
+    rows: int | None = None,
+    image_id: int | None = None,
+    chunk: int = 4096,
+) -> str:
+    """Transmit and display PNG bytes with the kitty graphics protocol (``a=T, f=100``), in base64
+    chunks of ``chunk`` bytes, scaled to ``cols`` x ``rows`` cells if given; no replies."""
+    data = base64.standard_b64encode(png).decode("ascii")
+    keys = ["a=T", "f=100", "q=2"]
+    if cols:
+        keys.append(f"c={cols}")
+    if rows:
+        keys.append(f"r={rows}")
+    if image_id is not None:
+        keys.append(f"i={image_id}")
+    pieces = [data[i : i + chunk] for i in range(0, len(data), chunk)] or [""]
+    out = []
+    for n, piece in enumerate(pieces):
+        more = 1 if n < len(pieces) - 1 else 0
+        head = ",".join(keys) + f",m={more}" if n == 0 else f"m={more}"
+        out.append(f"{ESC}_G{head};{piece}{ST}")
+    return "".join(out)
+
+
+def kitty_delete(image_id: int | None = None) -> str:
+    """Delete one kitty image (by id) or all visible ones."""
+    what = f"d=I,i={image_id}" if image_id is not None else "d=A"
+    return f"{ESC}_Ga=d,{what},q=2{ST}"
+
+
+def tmux_wrap(seq: str) -> str:
+    """Wrap an escape sequence for tmux's passthrough (needs ``set -g allow-passthrough on``)."""
+    return f"{ESC}Ptmux;" + seq.replace(ESC, ESC + ESC) + ST
+
+
+# ---------------------------------------------------------------------------------------------
+# Detection
+
+
+@dataclass(frozen=True)
+class Capability:
+    mode: str  # one of MODES except "none"
+    tmux: bool
+    reason: str
+
+
+_KITTY_PROGRAMS = {"WezTerm", "ghostty"}
+_SIXEL_PROGRAMS = {"iTerm.app", "mlterm", "WezTerm", "contour", "foot", "rio", "konsole"}
+_SIXEL_TERMS = ("foot", "mlterm", "yaft", "contour", "xterm-sixel", "mintty")
+
+
+def utf8_ok(encoding: str | None) -> bool:
+    return bool(encoding) and encoding.lower().replace("-", "").replace("_", "") in (
+        "utf8",
+        "utf8sig",
+    )
+
+
+def detect(
+    env: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    da1: str | None = None,
+) -> Capability:
+    """What the terminal described by ``env`` can draw. ``da1`` is the terminal's reply to a
+    primary device attributes query (``ESC [ c``) if one was made: attribute 4 means sixel."""
+    env = os.environ if env is None else env
+    term = env.get("TERM", "")
+    program = env.get("TERM_PROGRAM", "")
+    in_tmux = bool(env.get("TMUX")) or term.startswith(("tmux", "screen"))
+    text_mode = "halfblock" if utf8_ok(encoding if encoding is not None else "utf-8") else "ascii"
+    if term == "dumb":
+        return Capability("ascii", in_tmux, "TERM=dumb")
+    if env.get("KITTY_WINDOW_ID") or term == "xterm-kitty" or program in _KITTY_PROGRAMS:
+        return Capability("kitty", in_tmux, "kitty graphics (KITTY_WINDOW_ID/TERM/TERM_PROGRAM)")
+    if da1 is not None:
+        params = da1.strip().lstrip(ESC).lstrip("[?").rstrip("c").split(";")
+        if "4" in params[1:]:
+            return Capability("sixel", in_tmux, "device attributes report sixel")
+    if program in _SIXEL_PROGRAMS or any(term.startswith(t) for t in _SIXEL_TERMS):
+        return Capability("sixel", in_tmux, f"sixel terminal ({program or term})")
+    return Capability(text_mode, in_tmux, "no graphics protocol detected")
+
+
+def query_device_attributes(timeout: float = 0.15) -> str | None:
+    """Ask the terminal for its primary device attributes and return the reply, or None when
+    stdin/stdout is not a TTY or nothing answers within ``timeout`` seconds (POSIX only)."""
+    try:
+        import select
+        import termios
+        import tty
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+    fd = sys.stdin.fileno()
+    try:
+        old = termios.tcgetattr(fd)
+    except termios.error:
+        return None
+    reply = b""
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        sys.stdout.write(f"{ESC}[c")
+        sys.stdout.flush()
+        while not reply.endswith(b"c") and len(reply) < 256:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                break
+            reply += os.read(fd, 64)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, old)
+    text = reply.decode("ascii", "replace")
+    return text if text.endswith("c") else None
+
+
+def resolve(
+    requested: str,
+    *,
+    interactive: bool,
+    env: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    probe: bool = True,
+) -> str:
+    """The image mode to use for ``--images requested``. ``auto`` in the app (``interactive``)
+    detects the terminal (asking it only when ``probe``); headless ``auto`` is half-blocks on UTF-8
+    output and ASCII otherwise. Explicit modes are returned as they are."""
+    if requested != "auto":
+        return requested
+    if not interactive:
+        return "halfblock" if utf8_ok(encoding) else "ascii"
+    da1 = query_device_attributes() if probe else None
+    return detect(env, encoding, da1).mode
