@@ -1,7 +1,7 @@
 """``tbx-top LOGDIR --once`` (a text report) and ``--once --json`` (the same as one JSON document).
 
 The text report is built per run from an ordered list of *section renderers* (:data:`SECTIONS`):
-each takes a :class:`RunView` (the run, narrowed by ``--filter``) and a :class:`Style` (width,
+each takes a :class:`RunReport` (the run, narrowed by ``--filter``) and a :class:`Style` (width,
 colour, character set) and returns finished lines. More sections (histogram waterfalls, images,
 text, an hparams table) plug in with :func:`add_section`; a renderer must keep every line within
 ``style.width`` columns and pass every string that came from data through :meth:`Style.text`.
@@ -53,7 +53,7 @@ INDENT = "  "
 
 
 @dataclass
-class RunView:
+class RunReport:
     """One run as the report shows it: its tags narrowed by ``--filter``."""
 
     run: Run
@@ -70,7 +70,7 @@ class RunView:
 
 def collect(
     logdir: str | Logdir, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
-) -> list[RunView]:
+) -> list[RunReport]:
     """Read ``logdir`` once and narrow it: runs by ``run_re``, tags by ``tag_re`` (re.search).
 
     A run left with no tag after ``tag_re`` is dropped unless it has warnings; without
@@ -89,7 +89,7 @@ def collect(
         def keep(tag: str) -> bool:
             return tag_re is None or tag_re.search(tag) is not None
 
-        view = RunView(
+        view = RunReport(
             run=run,
             scalars={t: s for t, s in run.scalars.items() if keep(t)},
             points={k: {t: p for t, p in run.series(k).items() if keep(t)} for k in POINT_KINDS},
@@ -111,7 +111,7 @@ def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def run_json(view: RunView) -> dict[str, Any]:
+def run_json(view: RunReport) -> dict[str, Any]:
     """One run of the ``--json`` document (the keys of issue 2, then a few extra ones)."""
     scalars = {}
     for tag, series in view.scalars.items():
@@ -148,7 +148,7 @@ def run_json(view: RunView) -> dict[str, Any]:
     return doc
 
 
-def render_json(logdir: str, views: list[RunView]) -> str:
+def render_json(logdir: str, views: list[RunReport]) -> str:
     """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out)."""
     doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
     return json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=2)
@@ -202,7 +202,7 @@ class Style:
         return truncate(text, self.width, self.ellipsis)
 
 
-SectionRenderer = Callable[[RunView, Style], list[str]]
+SectionRenderer = Callable[[RunReport, Style], list[str]]
 
 
 @dataclass
@@ -275,7 +275,7 @@ def _table(
     return lines
 
 
-def section_scalars(view: RunView, style: Style) -> list[str]:
+def section_scalars(view: RunReport, style: Style) -> list[str]:
     """The scalar table: count, last step, last value, min, max and a sparkline per tag."""
     if not view.scalars:
         return []
@@ -296,7 +296,7 @@ def section_scalars(view: RunView, style: Style) -> list[str]:
     return _table(style, "scalars", tags, columns, [4, 3, 0, 1], trend, trend_max)
 
 
-def section_point_tags(view: RunView, style: Style) -> list[str]:
+def section_point_tags(view: RunReport, style: Style) -> list[str]:
     """One small table per non-scalar kind (histograms, images, texts, ...): count, last step."""
     lines = []
     for kind in POINT_KINDS:
@@ -317,7 +317,7 @@ def section_point_tags(view: RunView, style: Style) -> list[str]:
     return lines
 
 
-def section_hparams(view: RunView, style: Style) -> list[str]:
+def section_hparams(view: RunReport, style: Style) -> list[str]:
     """Hyperparameters on one line (issue 5 may replace this with a table)."""
     hp = view.run.hparams
     if not hp:
@@ -329,7 +329,7 @@ def section_hparams(view: RunView, style: Style) -> list[str]:
     return [style.line(INDENT + "hparams  " + "  ".join(parts))]
 
 
-def section_warnings(view: RunView, style: Style) -> list[str]:
+def section_warnings(view: RunReport, style: Style) -> list[str]:
     """How many damaged spots the run's files had, and the first messages."""
     run = view.run
     if not run.warnings:
@@ -367,7 +367,7 @@ def add_section(name: str, renderer: SectionRenderer, before: str | None = None)
     SECTIONS = dict(items)
 
 
-def _run_header(view: RunView, style: Style) -> str:
+def _run_header(view: RunReport, style: Style) -> str:
     parts = []
     n = len(view.scalars)
     if n:
@@ -384,7 +384,7 @@ def _run_header(view: RunView, style: Style) -> str:
     return style.paint(style.line(text), "run")
 
 
-def render_text(logdir: str, views: list[RunView], style: Style) -> list[str]:
+def render_text(logdir: str, views: list[RunReport], style: Style) -> list[str]:
     """The whole text report as lines, none wider than ``style.width``."""
     n = len(views)
     title = f"{style.text(logdir)}: {n} run{'s' if n != 1 else ''}"
