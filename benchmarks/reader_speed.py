@@ -116,7 +116,7 @@ def append_cost(logdir: str) -> float:
     """Microseconds to refresh a loaded logdir after one record was appended to one file."""
     sys.path.insert(0, os.path.dirname(HERE))
     from tbx_tui.logdir import Logdir
-    from tbx_tui.proto import event_pb2, summary_pb2
+    from tbx_tui.proto import event_pb2
     from tbx_tui.record import encode_record
 
     with tempfile.TemporaryDirectory() as tmp:
