@@ -6,7 +6,6 @@ import os
 import random
 import struct
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
