@@ -14,144 +14,34 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import json
 import os
 import re
 import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
-from tbx_tui.logdir import Logdir
+from tbx_tui import report_views
+from tbx_tui.report_json import render_json, run_json
 from tbx_tui.sanitize import safe_text
 from tbx_tui.sparkline import cell_width, fit, pad, sparkline, truncate
-from tbx_tui.store import Point, Run, ScalarSeries
 from tbx_tui.summary_stats import (
+    POINT_KINDS,
+    RunReport,
+    collect,
     compact_number,
-    json_number,
     point_stats,
     scalar_stats,
     trend_values,
 )
 
-#: Non-scalar kinds in report order, with their singular names.
-POINT_KINDS = {
-    "histograms": "histogram",
-    "images": "image",
-    "texts": "text",
-    "pr_curves": "pr curve",
-    "audio": "audio",
-    "other": "other",
-}
+__all__ = ["POINT_KINDS", "SECTIONS", "RunReport", "Style", "add_section", "collect", "report"]
+__all__ += ["render_json", "render_text", "run_json"]
+
 #: How many warning messages the text report shows per run.
 MAX_WARNING_LINES = 3
 INDENT = "  "
-
-
-# --------------------------------------------------------------------------- the data
-
-
-@dataclass
-class RunReport:
-    """One run as the report shows it: its tags narrowed by ``--filter``."""
-
-    run: Run
-    scalars: dict[str, ScalarSeries]
-    points: dict[str, dict[str, list[Point]]]  # kind -> tag -> points
-
-    @property
-    def name(self) -> str:
-        return self.run.name
-
-    def tag_count(self) -> int:
-        return len(self.scalars) + sum(len(tags) for tags in self.points.values())
-
-
-def collect(
-    logdir: str | Logdir, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
-) -> list[RunReport]:
-    """Read ``logdir`` once and narrow it: runs by ``run_re``, tags by ``tag_re`` (re.search).
-
-    A run left with no tag after ``tag_re`` is dropped unless it has warnings; without
-    ``tag_re`` every run is kept, empty or not.
-    """
-    if isinstance(logdir, Logdir):
-        ld = logdir
-    else:
-        ld = Logdir(logdir)
-        ld.refresh()
-    views = []
-    for name, run in ld.runs.items():
-        if run_re is not None and not run_re.search(name):
-            continue
-
-        def keep(tag: str) -> bool:
-            return tag_re is None or tag_re.search(tag) is not None
-
-        view = RunReport(
-            run=run,
-            scalars={t: s for t, s in run.scalars.items() if keep(t)},
-            points={k: {t: p for t, p in run.series(k).items() if keep(t)} for k in POINT_KINDS},
-        )
-        if tag_re is not None and view.tag_count() == 0 and run.warnings == 0:
-            continue
-        views.append(view)
-    return views
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
-    out = {}
-    for tag, pts in points.items():
-        st = point_stats(pts)
-        out[tag] = {"count": st.count, "last_step": st.last_step}
-    return out
-
-
-def run_json(view: RunReport) -> dict[str, Any]:
-    """One run of the ``--json`` document (the keys of issue 2, then a few extra ones)."""
-    scalars = {}
-    for tag, series in view.scalars.items():
-        st = scalar_stats(series)
-        scalars[tag] = {
-            "count": st.count,
-            "first_step": st.first_step,
-            "last_step": st.last_step,
-            "last_value": json_number(st.last_value),
-            "last_wall_time": json_number(st.last_wall_time),
-            "min": json_number(st.vmin),
-            "max": json_number(st.vmax),
-        }
-    run = view.run
-    doc: dict[str, Any] = {
-        "name": run.name,
-        "warnings": run.warnings,
-        "scalars": scalars,
-        "histograms": _point_json(view.points["histograms"]),
-        "images": _point_json(view.points["images"]),
-        "texts": _point_json(view.points["texts"]),
-        # extras, beyond the keys issue 2 names
-        "pr_curves": _point_json(view.points["pr_curves"]),
-        "audio": _point_json(view.points["audio"]),
-        "other": {
-            tag: {**info, "plugin": run.plugins.get(tag, "")}
-            for tag, info in _point_json(view.points["other"]).items()
-        },
-        "hparams": {
-            k: json_number(v) if isinstance(v, float) else v for k, v in run.hparams.items()
-        },
-        "warning_messages": list(run.warning_messages),
-    }
-    return doc
-
-
-def render_json(logdir: str, views: list[RunReport]) -> str:
-    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out)."""
-    doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
-    return json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=2)
 
 
 # --------------------------------------------------------------------------- text
@@ -317,18 +207,6 @@ def section_point_tags(view: RunReport, style: Style) -> list[str]:
     return lines
 
 
-def section_hparams(view: RunReport, style: Style) -> list[str]:
-    """Hyperparameters on one line (issue 5 may replace this with a table)."""
-    hp = view.run.hparams
-    if not hp:
-        return []
-    parts = []
-    for key, value in hp.items():
-        shown = compact_number(value) if isinstance(value, float) else str(value)
-        parts.append(f"{style.text(str(key))}={style.text(shown)}")
-    return [style.line(INDENT + "hparams  " + "  ".join(parts))]
-
-
 def section_warnings(view: RunReport, style: Style) -> list[str]:
     """How many damaged spots the run's files had, and the first messages."""
     run = view.run
@@ -350,9 +228,14 @@ def section_warnings(view: RunReport, style: Style) -> list[str]:
 SECTIONS: dict[str, SectionRenderer] = {
     "scalars": section_scalars,
     "tags": section_point_tags,
-    "hparams": section_hparams,
+    "histograms": report_views.section_histograms,
+    "images": report_views.section_images,
+    "texts": report_views.section_texts,
     "warnings": section_warnings,
 }
+
+#: Sections after all runs (across runs): each takes every run view and the style.
+SUMMARIES: list[Callable[[list[RunReport], Style], list[str]]] = [report_views.summary_hparams]
 
 
 def add_section(name: str, renderer: SectionRenderer, before: str | None = None) -> None:
@@ -400,6 +283,8 @@ def render_text(logdir: str, views: list[RunReport], style: Style) -> list[str]:
         if not body:
             body = [style.line(INDENT + "(no points yet)")]
         lines += body
+    for summary in SUMMARIES:
+        lines += summary(views, style)
     return lines
 
 

@@ -1,16 +1,19 @@
 """Per-tag summary numbers for the headless report: counts, step range, last value, min and max.
 
-Pure functions over the store; no terminal or JSON knowledge beyond spelling numbers.
+Pure functions over the store, and :func:`collect`, which reads a logdir and narrows it by
+``--runs`` / ``--filter``; no terminal or JSON knowledge beyond spelling numbers.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from tbx_tui.store import Point, ScalarSeries
+from tbx_tui.logdir import Logdir
+from tbx_tui.store import Point, Run, ScalarSeries
 
 
 @dataclass(frozen=True)
@@ -100,3 +103,62 @@ def compact_number(value: float | int | None, digits: int = 5) -> str:
     if text == "-0":
         text = "0"
     return text
+
+
+#: Non-scalar kinds in report order, with their singular names.
+POINT_KINDS = {
+    "histograms": "histogram",
+    "images": "image",
+    "texts": "text",
+    "pr_curves": "pr curve",
+    "audio": "audio",
+    "other": "other",
+}
+
+
+@dataclass
+class RunReport:
+    """One run as the report shows it: its tags narrowed by ``--filter``."""
+
+    run: Run
+    scalars: dict[str, ScalarSeries]
+    points: dict[str, dict[str, list[Point]]]  # kind -> tag -> points
+
+    @property
+    def name(self) -> str:
+        return self.run.name
+
+    def tag_count(self) -> int:
+        return len(self.scalars) + sum(len(tags) for tags in self.points.values())
+
+
+def collect(
+    logdir: str | Logdir, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
+) -> list[RunReport]:
+    """Read ``logdir`` once and narrow it: runs by ``run_re``, tags by ``tag_re`` (re.search).
+
+    A run left with no tag after ``tag_re`` is dropped unless it has warnings; without
+    ``tag_re`` every run is kept, empty or not.
+    """
+    if isinstance(logdir, Logdir):
+        ld = logdir
+    else:
+        ld = Logdir(logdir)
+        ld.refresh()
+    views = []
+    for name, run in ld.runs.items():
+        if run_re is not None and not run_re.search(name):
+            continue
+
+        def keep(tag: str) -> bool:
+            return tag_re is None or tag_re.search(tag) is not None
+
+        view = RunReport(
+            run=run,
+            scalars={t: s for t, s in run.scalars.items() if keep(t)},
+            points={k: {t: p for t, p in run.series(k).items() if keep(t)} for k in POINT_KINDS},
+        )
+        if tag_re is not None and view.tag_count() == 0 and run.warnings == 0:
+            continue
+        views.append(view)
+    return views

@@ -233,7 +233,10 @@ def test_text_report_of_corpus_has_every_run_and_tag():
     count, last_step = line.split()[1:3]
     assert (count, last_step) == ("200", "199")
     assert any(ch in line for ch in UNICODE_LEVELS)  # the trend
-    assert "hparams" in out and "opt=adam" in out
+    # the hparams table after the runs (tbx_tui.report_views)
+    hp_table = out[out.index("\nhparams\n") :].splitlines()
+    assert set(hp_table[2].split()) == {"run", "lr", "bs", "opt", "hparam/acc"}
+    assert set(hp_table[-1].split()) == {"1795783473.884596", "0.1", "32", "adam", "0.9"}
 
 
 def test_text_report_hostile_names_print_no_control_characters():
