@@ -86,8 +86,7 @@ def decode_records(
         return
     offsets = np.asarray(offsets, dtype=np.int64)
     lengths = np.asarray(lengths, dtype=np.int64)
-    data = np.frombuffer(buf + bytes(16), dtype=np.uint8)
-    plain = match_plain_scalars(data, offsets, lengths)
+    plain = match_plain_scalars(buf + bytes(16), offsets, lengths)
     is_plain = np.zeros(n, dtype=bool)
     is_plain[plain.index] = True
     done = 0  # plain scalars committed so far

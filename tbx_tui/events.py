@@ -101,8 +101,9 @@ def _decode_hparams(run: Run, content: bytes) -> None:
     data = hparams_pb2.HParamsPluginData.FromString(content)
     which = data.WhichOneof("data")
     if which == "session_start_info":
-        for name, value in data.session_start_info.hparams.items():
-            run.hparams[name] = _hparam_value(value)
+        hparams = data.session_start_info.hparams  # a protobuf map: no stable order
+        for name in sorted(hparams):
+            run.hparams[name] = _hparam_value(hparams[name])
     elif which == "experiment":
         for m in data.experiment.metric_infos:
             tag = m.name.tag

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tbx_tui.fastframe import byte_view
+
 
 @dataclass
 class PlainScalars:
@@ -49,18 +51,18 @@ def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return value, size
 
 
-def match_plain_scalars(data: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
-    """Find and decode the plain scalar events among records ``data[offsets[i]:+lengths[i]]``.
+def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
+    """Find and decode the plain scalar events among records ``buf[offsets[i]:+lengths[i]]``.
 
-    ``data`` must hold at least 16 more bytes after every payload (the record footer and the
-    next header guarantee 4; callers pass a padded copy when a payload ends the buffer).
+    ``buf`` must hold at least 16 more bytes after every payload (callers pad it).
     """
+    data = np.frombuffer(buf, dtype=np.uint8)
     end = offsets + lengths
     ok = (lengths >= 20) & (data[offsets] == 0x09)
     idx = np.flatnonzero(ok)
     p = offsets[idx] + 9
     e = end[idx]
-    walls = _take(data, offsets[idx] + 1, 8).view("<f8").ravel()
+    walls = byte_view(buf, "<f8")[offsets[idx] + 1]
     has_step = data[p] == 0x10
     steps, size = _varints(data, p + 1)
     steps = np.where(has_step, steps, np.uint64(0))
@@ -77,7 +79,7 @@ def match_plain_scalars(data: np.ndarray, offsets: np.ndarray, lengths: np.ndarr
     idx, walls, steps, tag_at, tag_len, q = (
         a[good] for a in (idx, walls, steps, tag_at, tag_len, q)
     )
-    values = _take(data, q + 1, 4).view("<f4").ravel().astype(np.float64)
+    values = byte_view(buf, "<f4")[q + 1].astype(np.float64)
     tag_ids, tags = _intern_tags(data, tag_at, tag_len)
     valid = np.array([t is not None for t in tags], dtype=bool)
     if not valid.all():  # a tag that is not UTF-8: let protobuf judge those records

@@ -15,8 +15,6 @@ import numpy as np
 from tbx_tui import record
 
 _U64 = struct.Struct("<Q").unpack_from
-#: Gathered bytes per CRC batch (bounds the temporary index matrices).
-_BATCH_BYTES = 4 << 20
 
 
 def _crc_table() -> np.ndarray:
@@ -27,42 +25,102 @@ def _crc_table() -> np.ndarray:
 
 
 _TABLE = _crc_table()
+_ALL_ONES = np.uint32(0xFFFFFFFF)
+#: Records up to this long are checked with per-position tables; longer ones one by one in C.
+_TABLED_MAX = 128
+
+
+def _zero_steps(crc: np.ndarray, count: int) -> np.ndarray:
+    """Run the CRC register through ``count`` zero bytes."""
+    for _ in range(count):
+        crc = _TABLE[crc & 0xFF] ^ (crc >> 8)
+    return crc
+
+
+class _PositionTables:
+    """CRC32C as a sum over byte positions: CRC is linear, so the register after L bytes is the
+    XOR of each byte's own contribution (its table entry run through the zero bytes after it)
+    and the initial value's. Pairs of bytes are looked up at once in 65,536-entry tables."""
+
+    def __init__(self) -> None:
+        self._byte: list[np.ndarray] = [_TABLE]  # [k]: byte followed by k zero bytes
+        self._pair: dict[int, np.ndarray] = {}
+        self._init: dict[int, np.uint32] = {}
+
+    def byte(self, k: int) -> np.ndarray:
+        while len(self._byte) <= k:
+            self._byte.append(_zero_steps(self._byte[-1], 1))
+        return self._byte[k]
+
+    def pair(self, k: int) -> np.ndarray:
+        """Table for a little-endian uint16 (lo, hi) followed by ``k`` zero bytes."""
+        table = self._pair.get(k)
+        if table is None:
+            table = (self.byte(k)[:, None] ^ self.byte(k + 1)[None, :]).ravel()
+            self._pair[k] = table
+        return table
+
+    def init(self, length: int) -> np.uint32:
+        value = self._init.get(length)
+        if value is None:
+            value = _zero_steps(np.array([0xFFFFFFFF], dtype=np.uint32), length)[0]
+            self._init[length] = value
+        return value
+
+
+_POSITIONS = _PositionTables()
+
+
+def _mask(crc: np.ndarray) -> np.ndarray:
+    return (((crc >> 15) | (crc << 17)) + np.uint32(record._MASK_DELTA)).astype(np.uint32)
+
+
+def byte_view(buf: bytes, dtype: str) -> np.ndarray:
+    """A read-only array with one ``dtype`` item starting at every byte of ``buf``."""
+    size = np.dtype(dtype).itemsize
+    n = max(len(buf) - size + 1, 0)
+    return np.ndarray((n,), dtype=dtype, buffer=buf, offset=0, strides=(1,))
+
+
+def crc32c_at(u8: np.ndarray, u16: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    """Masked CRC32C of the ``length`` bytes at each of ``starts``, as uint32."""
+    crc = np.full(len(starts), _POSITIONS.init(length), dtype=np.uint32)
+    j = 0
+    if length % 2:
+        crc ^= _POSITIONS.byte(length - 1)[u8[starts]]
+        j = 1
+    while j < length:
+        crc ^= _POSITIONS.pair(length - 2 - j)[u16[starts + j]]
+        j += 2
+    return _mask(crc ^ _ALL_ONES)
 
 
 def crc32c_rows(rows: np.ndarray) -> np.ndarray:
     """Masked CRC32C of each row of a ``(n, L)`` uint8 matrix, as uint32."""
     crc = np.full(rows.shape[0], 0xFFFFFFFF, dtype=np.uint32)
-    table = _TABLE
     for j in range(rows.shape[1]):
-        crc = table[(crc ^ rows[:, j]) & 0xFF] ^ (crc >> 8)
-    crc ^= np.uint32(0xFFFFFFFF)
-    return (((crc >> 15) | (crc << 17)) + np.uint32(record._MASK_DELTA)).astype(np.uint32)
+        crc = _TABLE[(crc ^ rows[:, j]) & 0xFF] ^ (crc >> 8)
+    return _mask(crc ^ _ALL_ONES)
 
 
-def _gather(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
-    return data[starts[:, None] + np.arange(width)]
-
-
-def _u32_at(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    return _gather(data, starts, 4).view("<u4").ravel()
-
-
-def _data_crc_ok(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _data_crc_ok(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """For each record, whether its data CRC matches."""
+    u8 = np.frombuffer(buf, dtype=np.uint8)
+    u16 = byte_view(buf, "<u2")
+    u32 = byte_view(buf, "<u4")
+    first = starts + record.HEADER_SIZE
+    stored = u32[first + lengths]
     ok = np.empty(len(starts), dtype=bool)
-    order = np.argsort(lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    bounds = np.flatnonzero(np.diff(sorted_lengths)) + 1
+    long = np.flatnonzero(lengths > _TABLED_MAX)
+    for i in long.tolist():
+        a = int(first[i])
+        ok[i] = record.masked_crc32c(buf[a : a + int(lengths[i])]) == stored[i]
+    short = np.flatnonzero(lengths <= _TABLED_MAX)
+    order = short[np.argsort(lengths[short], kind="stable")]
+    bounds = np.flatnonzero(np.diff(lengths[order])) + 1
     for group in np.split(order, bounds):
-        if group.size == 0:
-            continue
-        length = int(lengths[group[0]])
-        step = max(1, _BATCH_BYTES // max(length, 1))
-        for i in range(0, group.size, step):
-            idx = group[i : i + step]
-            first = starts[idx] + record.HEADER_SIZE
-            stored = _u32_at(data, first + length)
-            ok[idx] = crc32c_rows(_gather(data, first, length)) == stored
+        if group.size:
+            ok[group] = crc32c_at(u8, u16, first[group], int(lengths[group[0]])) == stored[group]
     return ok
 
 
@@ -77,27 +135,75 @@ class FrameResult:
     resyncing: bool = False
 
 
-def _follow(buf: bytes, pos: int, end: int) -> tuple[list[int], int]:
-    """Record starts found by following length fields from ``pos`` (unchecked), and where it
-    stopped: at the end, at an incomplete record, or at an absurd length."""
+def _follow_python(buf: bytes, pos: int, end: int, limit: int) -> tuple[list[int], int, bool]:
+    """Follow length fields from ``pos`` for at most ``limit`` records; also say whether it
+    stopped for good (end of buffer, incomplete record or absurd length)."""
     starts: list[int] = []
     add = starts.append
-    limit = record.MAX_RECORD_BYTES
+    max_length = record.MAX_RECORD_BYTES
     last = end - record.HEADER_SIZE
     while pos <= last:
+        if len(starts) == limit:
+            return starts, pos, False
         length = _U64(buf, pos)[0]
         nxt = pos + length + record.OVERHEAD
-        if length > limit or nxt > end:
+        if length > max_length or nxt > end:
             break
         add(pos)
         pos = nxt
-    return starts, pos
+    return starts, pos, True
+
+
+def _follow_vectorised(buf: bytes, pos: int, end: int) -> tuple[np.ndarray, int]:
+    """Record starts from ``pos`` on, found all at once, and where the chain stops.
+
+    Nearly every event payload starts with the wall_time key 0x09, so record starts are among
+    the offsets ``x`` with ``buf[x + 12] == 0x09``. Of those candidates, the ones some other
+    candidate's length field points at (plus ``pos``) should form one chain; the prefix where
+    each start's length leads exactly to the next start is certain, whatever else happened.
+    """
+    u8 = np.frombuffer(buf, dtype=np.uint8)
+    cand = np.flatnonzero(u8[pos + record.HEADER_SIZE : end] == 0x09) + pos
+    if cand.size == 0 or cand[0] != pos:
+        return cand[:0], pos
+    lengths = byte_view(buf, "<u8")[cand]
+    fits = lengths <= np.uint64(end - record.OVERHEAD)
+    cand = cand[fits]
+    nxt = cand + lengths[fits].astype(np.int64) + record.OVERHEAD
+    inside = nxt <= end
+    cand, nxt = cand[inside], nxt[inside]
+    pointed = np.zeros(end + 1, dtype=bool)
+    pointed[nxt] = True
+    pointed[pos] = True
+    keep = pointed[cand]
+    chain, nxt = cand[keep], nxt[keep]
+    if chain.size == 0:
+        return chain, pos
+    breaks = np.flatnonzero(nxt[:-1] != chain[1:])
+    k = int(breaks[0]) if breaks.size else chain.size - 1
+    return chain[: k + 1], int(nxt[k])
+
+
+def _follow(buf: bytes, pos: int, end: int) -> tuple[np.ndarray, int]:
+    """Record starts found by following length fields from ``pos`` (lengths unchecked), and
+    where it stopped: at the end, at an incomplete record, or at an absurd length."""
+    parts: list[np.ndarray] = []
+    vectorise = end - pos >= 1 << 16
+    while True:
+        if vectorise:
+            starts, pos = _follow_vectorised(buf, pos, end)
+            parts.append(starts)
+            vectorise = starts.size >= 64  # it pays off here: try again after a few records
+        found, pos, stopped = _follow_python(buf, pos, end, 256)
+        parts.append(np.asarray(found, dtype=np.int64))
+        if stopped:
+            break
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64), pos
 
 
 def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
     """Find the records of ``buf``; same results and warnings as :func:`record.scan`."""
     end = len(buf)
-    data = np.frombuffer(buf, dtype=np.uint8)
     warnings: list[str] = []
     offsets: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
@@ -107,18 +213,17 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
         pos = record.resync(buf, 0, end)
         still_resyncing = pos + record.HEADER_SIZE > end
     while pos + record.HEADER_SIZE <= end:
-        found, stop = _follow(buf, pos, end)
-        starts = np.asarray(found, dtype=np.int64)
+        starts, stop = _follow(buf, pos, end)
         if starts.size:
-            heads = _gather(data, starts, record.HEADER_SIZE)
-            lens = heads[:, :8].copy().view("<u8").ravel().astype(np.int64)
-            good_len = crc32c_rows(heads[:, :8]) == heads[:, 8:12].copy().view("<u4").ravel()
+            lens = byte_view(buf, "<u8")[starts].astype(np.int64)
+            u8, u16 = np.frombuffer(buf, dtype=np.uint8), byte_view(buf, "<u2")
+            good_len = crc32c_at(u8, u16, starts, 8) == byte_view(buf, "<u4")[starts + 8]
             bad = np.flatnonzero(~good_len)
             if bad.size:  # everything after a damaged length was followed blindly: drop it
                 cut = int(bad[0])
+                stop = int(starts[cut])
                 starts, lens = starts[:cut], lens[:cut]
-                stop = int(found[cut])
-            ok = _data_crc_ok(data, starts, lens)
+            ok = _data_crc_ok(buf, starts, lens)
             for i in np.flatnonzero(~ok):
                 warnings.append(
                     f"bad data CRC in record at byte {base + int(starts[i])}; record skipped"
