@@ -73,6 +73,15 @@ def final_value(run: Any, tag: str) -> float | None:
     return float(series.values[series.last_index()])
 
 
+def _metrics(run: Any) -> list[str]:
+    """The metric tags a run declared; views without that list fall back to its ``hparam/``
+    scalar tags (what tensorboardX and torch name them)."""
+    declared = getattr(run, "hparam_metrics", None)
+    if declared is not None:
+        return list(declared)
+    return sorted(t for t in run.scalars if t.startswith("hparam/"))
+
+
 def build(runs: Mapping[str, Any]) -> HParamsTable:
     """The table of every run in ``runs`` (name -> :class:`tbx_tui.store.Run`) with hparams.
 
@@ -86,7 +95,7 @@ def build(runs: Mapping[str, Any]) -> HParamsTable:
         for k in run.hparams:
             if k not in hnames:
                 hnames.append(k)
-        for m in run.hparam_metrics:
+        for m in _metrics(run):
             if m not in mnames:
                 mnames.append(m)
     rows = []

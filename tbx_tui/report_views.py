@@ -10,6 +10,7 @@ half-blocks on a UTF-8 colour terminal and ASCII otherwise; sixel and kitty only
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from tbx_tui import histo, hparams_table, imagecells, termgraphics, waterfall
@@ -39,6 +40,10 @@ def _label(style: Any, text: str) -> str:
     return style.paint(style.line(INDENT + text), "head")
 
 
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
 def _value(x: float) -> str:
     return waterfall.format_number(float(x))
 
@@ -54,7 +59,7 @@ def section_histograms(view: Any, style: Any) -> list[str]:
         if not points:
             continue
         last = histo.stats(points[-1].data)
-        head = f"{style.text(tag)}  {len(points)} steps"
+        head = f"{style.text(tag)}  {_steps(len(points))}"
         if last.count:
             head += (
                 f", step {points[-1].step}: n={_value(last.count)} "
@@ -90,13 +95,27 @@ def section_histograms(view: Any, style: Any) -> list[str]:
 # --------------------------------------------------------------------------- images
 
 
+def _requested(style: Any) -> str:
+    return getattr(getattr(style, "options", None), "images", None) or "auto"
+
+
 def image_mode(style: Any) -> str:
-    """The image mode for the report: ``--images`` resolved for a headless stream."""
-    requested = getattr(getattr(style, "options", None), "images", None) or "auto"
+    """The image mode for the report: ``--images`` resolved for a headless stream. Half-blocks
+    need colour: ``auto`` gives ASCII when the report is uncoloured, and so does ``NO_COLOR``."""
+    requested = _requested(style)
     mode = termgraphics.resolve(requested, interactive=False, encoding=style.encoding)
-    if mode == "halfblock" and (not style.unicode or (requested == "auto" and not style.color)):
-        mode = "ascii"  # half-blocks need colour and UTF-8
+    if mode == "halfblock" and (
+        not style.unicode or os.environ.get("NO_COLOR") or (requested == "auto" and not style.color)
+    ):
+        mode = "ascii"
     return mode
+
+
+def image_color(style: Any) -> bool:
+    """Colour for images: the report's, or forced by an explicit ``--images halfblock``."""
+    return bool(style.color) or (
+        _requested(style) == "halfblock" and not os.environ.get("NO_COLOR")
+    )
 
 
 def _cells_lines(cells: imagecells.Cells, color: bool) -> list[str]:
@@ -142,7 +161,7 @@ def section_images(view: Any, style: Any) -> list[str]:
         infos = list(point.data)
         sizes = ", ".join(f"{i.width}x{i.height}" for i in infos[:IMAGES_PER_EVENT])
         more = f" (+{len(infos) - IMAGES_PER_EVENT} more)" if len(infos) > IMAGES_PER_EVENT else ""
-        head = f"{style.text(tag)}  {len(points)} steps, step {point.step}: {sizes}{more}"
+        head = f"{style.text(tag)}  {_steps(len(points))}, step {point.step}: {sizes}{more}"
         lines.append(_label(style, head))
         if mode == "none" or width < 4:
             continue
@@ -152,7 +171,7 @@ def section_images(view: Any, style: Any) -> list[str]:
             except Exception as exc:  # a damaged image must not stop the report
                 lines.append(style.line(INDENT * 2 + f"(cannot decode: {style.text(str(exc))})"))
                 continue
-            for line in draw_image(img, mode, width, IMAGE_ROWS, style.color):
+            for line in draw_image(img, mode, width, IMAGE_ROWS, image_color(style)):
                 lines.append(INDENT * 2 + line)
     return lines
 
@@ -178,7 +197,7 @@ def section_texts(view: Any, style: Any) -> list[str]:
         if not points:
             continue
         point = points[-1]
-        lines.append(_label(style, f"{style.text(tag)}  {len(points)} steps, step {point.step}:"))
+        lines.append(_label(style, f"{style.text(tag)}  {_steps(len(points))}, step {point.step}:"))
         body = point.data if isinstance(point.data, str) else str(point.data)
         for ln in text_lines(body, width, TEXT_LINES, style.ellipsis):
             if not style.unicode:
