@@ -1,0 +1,181 @@
+"""Scalar line charts as ANSI text, built with plotext: the pure half of a chart card.
+
+:func:`prepare` turns one run's series into what a chart draws (x per the axis mode, sorted,
+smoothed, downsampled to ~2 points per column, percentiles for "ignore outliers") and is cached by
+:class:`PreparedCache`; :func:`render` draws prepared lines at a size. No textual or rich here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import plotext as plt
+
+from tbx_tui import numfmt
+from tbx_tui.downsample import downsample
+from tbx_tui.smoothing import ema
+
+X_MODES = ("step", "relative", "wall")
+_BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
+_AXIS_GREY = 244
+
+
+@dataclass(frozen=True)
+class Options:
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One run's line, ready to draw: raw and smoothed points, downsampled."""
+
+    x: np.ndarray
+    raw: np.ndarray
+    xs: np.ndarray
+    smooth: np.ndarray
+    lo: float  # 5th percentile of finite raw values (nan when none)
+    hi: float  # 95th percentile
+    x0: float  # x range of all the points, before downsampling
+    x1: float
+
+
+def _x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
+    if x_mode == "step":
+        return steps.astype(np.float64)
+    if x_mode == "relative":
+        return walls - walls.min()
+    return walls
+
+
+def prepare(steps, walls, values, opts: Options, buckets: int) -> Prepared:
+    x = _x_values(steps, walls, opts.x_mode)
+    y = values
+    if len(x) > 1 and not np.all(x[1:] >= x[:-1]):
+        order = np.argsort(x, kind="stable")
+        x, y = x[order], y[order]
+    smooth = ema(y, opts.smoothing) if opts.smoothing > 0 else y
+    if opts.log_y:
+        with np.errstate(invalid="ignore"):
+            y = np.log10(np.where(y > 0, y, np.nan))
+            smooth = np.log10(np.where(smooth > 0, smooth, np.nan))
+    finite = y[np.isfinite(y)]
+    if opts.ignore_outliers and len(finite):
+        lo, hi = (float(v) for v in np.percentile(finite, [5, 95]))
+    else:
+        lo = hi = math.nan
+    rx, ry = downsample(x, y, buckets)
+    sx, sy = downsample(x, smooth, buckets) if opts.smoothing > 0 else (rx, ry)
+    x0, x1 = (float(x[0]), float(x[-1])) if len(x) else (math.nan, math.nan)
+    return Prepared(rx, ry, sx, sy, lo, hi, x0, x1)
+
+
+class PreparedCache:
+    """Prepared lines per (run, tag), rebuilt only when the data, options or width change."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], tuple[tuple, Prepared]] = {}
+
+    def get(self, run: str, tag: str, series, opts: Options, buckets: int) -> Prepared:
+        key = (series.version, len(series), opts, buckets)
+        hit = self._items.get((run, tag))
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        prepared = prepare(series.steps, series.wall_times, series.values, opts, buckets)
+        self._items[(run, tag)] = (key, prepared)
+        return prepared
+
+    def forget_run(self, run: str) -> None:
+        for key in [k for k in self._items if k[0] == run]:
+            del self._items[key]
+
+
+def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
+
+
+def _ticks(lo: float, hi: float, count: int) -> list[float]:
+    if not math.isfinite(lo) or not math.isfinite(hi):
+        return []
+    if hi <= lo:
+        return [lo]
+    return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+
+
+def x_label(value: float, x_mode: str, span: float) -> str:
+    if x_mode == "step":
+        return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
+    if x_mode == "relative":
+        return numfmt.duration(value)
+    t = time.localtime(value)
+    if span < 600:
+        return time.strftime("%H:%M:%S", t)
+    if span < 86400:
+        return time.strftime("%H:%M", t)
+    return time.strftime("%m-%d", t)
+
+
+def render(
+    lines: list[tuple[Prepared, tuple[int, int, int]]],
+    width: int,
+    height: int,
+    opts: Options,
+    color: bool = True,
+) -> str:
+    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``."""
+    if width < 12 or height < 4:
+        return ""
+    lines = [(p, c) for p, c in lines if len(p.x)]
+    if not lines:
+        return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+    fig = plt.figure
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
+    fig.clear()
+    fig.theme("colorless")
+    fig.plot_size(width, height)
+    grey = plt.pixel(_AXIS_GREY) if color else None
+    xmin = min(p.x0 for p, _ in lines)
+    xmax = max(p.x1 for p, _ in lines)
+    for prepared, rgb in lines:  # raw, faint, behind
+        if opts.smoothing > 0:
+            marker = plt.marker("braille", pixel=_faint(rgb) if color else None)
+            sig = fig.signal(prepared.x.tolist(), prepared.raw.tolist(), marker=marker)
+            sig.lines()
+            fig.draw(sig)
+    for prepared, rgb in lines:
+        marker = plt.marker("braille", pixel=rgb if color else None)
+        sig = fig.signal(prepared.xs.tolist(), prepared.smooth.tolist(), marker=marker)
+        sig.lines()
+        fig.draw(sig)
+    if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
+        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
+        ylo, yhi = math.floor(min(ys)), math.ceil(max(ys))
+        step = max(1, (yhi - ylo) // 4)
+        yt = [float(e) for e in range(ylo, yhi + 1, step)]
+        fig.ruler("y").ticks(yt, [numfmt.compact(10.0**e, 3) for e in yt])
+    else:
+        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
+        ys += [v for p, _ in lines for v in (float(p.smooth.min()), float(p.smooth.max()))]
+        ylo, yhi = min(ys), max(ys)
+        if opts.ignore_outliers:
+            los = [p.lo for p, _ in lines if math.isfinite(p.lo)]
+            his = [p.hi for p, _ in lines if math.isfinite(p.hi)]
+            if los and his:
+                ylo, yhi = min(los), max(his)
+                pad = (yhi - ylo) * 0.05 or abs(ylo) * 0.05 or 1.0
+                ylo, yhi = ylo - pad, yhi + pad
+                fig.ruler("y").lim(ylo, yhi)
+        yt = _ticks(ylo, yhi, max(2, min(5, height // 3)))
+        fig.ruler("y").ticks(yt, [numfmt.compact(v, 4) for v in yt])
+    xt = _ticks(xmin, xmax, max(2, min(6, width // 14)))
+    fig.ruler("x").ticks(xt, [x_label(v, opts.x_mode, xmax - xmin) for v in xt])
+    if color:
+        fig.axes(pixel=grey)
+    text = fig.build().string(colorless=not color)
+    return _BACKGROUND.sub("", text)

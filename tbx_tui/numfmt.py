@@ -1,0 +1,65 @@
+"""Compact number and duration formatting for narrow terminal cells: ``4242.5``, ``1.23e-05``."""
+
+from __future__ import annotations
+
+import math
+
+
+def compact(value: float, digits: int = 5) -> str:
+    """``value`` in at most about ``digits`` significant digits, NaN and infinities spelt out."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if 1e-3 <= magnitude < 10**digits:
+        text = f"{value:.{digits}g}"
+        if "e" not in text:
+            return text
+    text = f"{value:.{max(1, digits - 2)}e}"
+    mantissa, exponent = text.split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    sign = exponent[0]
+    exp_digits = exponent[1:].lstrip("0").rjust(2, "0")
+    return f"{mantissa}e{sign}{exp_digits}"
+
+
+def step(value: int) -> str:
+    """A step count: plain below a million, then ``1.2M``, ``3.4G``."""
+    if abs(value) < 1_000_000:
+        return str(value)
+    for unit, size in (("P", 10**15), ("T", 10**12), ("G", 10**9), ("M", 10**6)):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{unit}"
+    return str(value)  # pragma: no cover
+
+
+def duration(seconds: float) -> str:
+    """``45s``, ``3m05s``, ``2h14m``, ``3d04h``; negative durations keep their sign."""
+    if math.isnan(seconds):
+        return "?"
+    sign = "-" if seconds < 0 else ""
+    s = int(abs(seconds))
+    if s < 60:
+        return f"{sign}{s}s"
+    if s < 3600:
+        return f"{sign}{s // 60}m{s % 60:02d}s"
+    if s < 86400:
+        return f"{sign}{s // 3600}h{s % 3600 // 60:02d}m"
+    return f"{sign}{s // 86400}d{s % 86400 // 3600:02d}h"
+
+
+def ago(seconds: float) -> str:
+    """How long ago, for a sidebar: ``now``, ``12s ago``, ``3m ago``, ``2h ago``, ``4d ago``."""
+    if seconds < 2:
+        return "now"
+    if seconds < 60:
+        return f"{int(seconds)}s ago"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h ago"
+    return f"{int(seconds // 86400)}d ago"

@@ -1,0 +1,1 @@
+"""The Textual app (``tbx-top``): the only package that imports textual."""

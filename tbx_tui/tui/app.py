@@ -1,0 +1,231 @@
+"""The ``tbx-top`` app and :func:`create_app`, the one factory used by the CLI and the tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane, Tabs
+
+from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.help import HelpScreen
+from tbx_tui.tui.keys import APP_KEYS, app_bindings
+from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
+from tbx_tui.tui.sidebar import RunTree, Sidebar
+from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
+from tbx_tui.tui.status import StatusBar
+from tbx_tui.tui.views import VIEWS
+from tbx_tui.tui.zoom import ZoomScreen
+
+MIN_WIDTH, MIN_HEIGHT = 50, 14
+
+
+class MainScreen(Screen[None]):
+    """The default screen; it tells the app when the terminal was resized."""
+
+    def on_resize(self) -> None:
+        self.app.check_size()
+
+
+class TbxTop(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tbx-top"
+    BINDINGS = app_bindings()
+
+    def __init__(
+        self,
+        logdir: str,
+        *,
+        poll: float | None = None,
+        tag_filter: re.Pattern[str] | None = None,
+        run_filter: re.Pattern[str] | None = None,
+        clock: Callable[[], float] = time.time,
+        display_name: str | None = None,
+        images: str = "auto",
+    ) -> None:
+        super().__init__()
+        self.logdir = logdir
+        self.poll = poll
+        self.images = images
+        self.display_name = display_name if display_name is not None else logdir
+        self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
+        self._stop = threading.Event()
+
+    # layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.state, id="status")
+        with Horizontal(id="main"):
+            yield Sidebar(self.state, id="sidebar")
+            with TabbedContent(id="views"):
+                for view in VIEWS:
+                    with TabPane(view.title, id=f"view-{view.id}"):
+                        yield view.factory(self.state).add_class("view")
+        yield LoadingIndicator(id="loading")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+        self.set_interval(1.0, self._tick)
+        for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
+            tabs.can_focus = False
+        self.query_one(RunTree).focus()
+        self.check_size()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    @work(thread=True, exclusive=True, group="loader")
+    def _load(self) -> None:
+        load_loop(self.post_message, self.logdir, self.poll, self._stop)
+
+    # data ----------------------------------------------------------------------------------
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        self.state.update(message.runs)
+        self.state.watch_mode = message.mode
+        self.state.last_update = self.state.clock()
+        if not self.state.loaded:
+            self.state.loaded = True
+            self.query_one("#loading").display = False
+        self.sync()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
+
+    def sync(self) -> None:
+        """Bring every widget in line with the state."""
+        self.query_one(Sidebar).sync()
+        for view in self.query(".view"):
+            view.sync()
+        self.query_one(StatusBar).sync()
+        if isinstance(self.screen, ZoomScreen):
+            self.screen.sync()
+
+    def _tick(self) -> None:
+        """Once a second: the 'N ago' labels."""
+        if self.state.loaded:
+            self.query_one(RunTree).relabel()
+
+    @on(RunTree.Toggled)
+    def _runs_toggled(self) -> None:
+        self.sync()
+
+    @on(ChartCard.Zoom)
+    def _zoom(self, message: ChartCard.Zoom) -> None:
+        self.push_screen(ZoomScreen(self.state, message.tag))
+
+    # size ----------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    def check_size(self) -> None:
+        w, h = self.size
+        small = w < MIN_WIDTH or h < MIN_HEIGHT
+        self.screen_stack[0].set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"Terminal too small: {w}x{h}\nneeds at least {MIN_WIDTH}x{MIN_HEIGHT}\n\n"
+                "enlarge it, or press q to quit"
+            )
+
+    # actions -------------------------------------------------------------------------------
+    def _main_view(self):
+        views = self.query_one("#views", TabbedContent)
+        pane = views.active_pane
+        return pane.query_one(".view") if pane is not None else None
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        if self.screen is not self.screen_stack[0]:
+            return
+        focused = self.focused
+        if focused is not None and self.query_one(Sidebar) in focused.ancestors_with_self:
+            self.query_one(Sidebar).open_filter()
+        elif (view := self._main_view()) is not None:
+            view.open_filter()
+
+    def action_filter_runs(self) -> None:
+        if self.screen is self.screen_stack[0]:
+            self.query_one(Sidebar).open_filter()
+
+    def action_smoothing(self, direction: int) -> None:
+        self.state.change_smoothing(direction * SMOOTHING_STEP)
+        self.sync()
+
+    def action_cycle_x(self) -> None:
+        self.state.cycle_x()
+        self.sync()
+
+    def action_toggle_log(self) -> None:
+        self.state.set_options(log_y=not self.state.options.log_y)
+        self.sync()
+
+    def action_toggle_outliers(self) -> None:
+        self.state.set_options(ignore_outliers=not self.state.options.ignore_outliers)
+        self.sync()
+
+    def action_show_all_runs(self) -> None:
+        self.state.hidden.clear()
+        self.sync()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
+    def key_escape(self) -> None:
+        """Back out of a filter box: clear it and give focus back."""
+        focused = self.focused
+        if focused is None or focused.id not in ("tag-filter", "run-filter"):
+            return
+        if focused.id == "run-filter":
+            self.query_one(Sidebar).close_filter(clear=True)
+        elif (view := self._main_view()) is not None:
+            view.close_filter(clear=True)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in APP_KEYS:
+            if key.palette and key.action not in ("quit", "help"):
+                name, _, arg = key.action.partition("(")
+                method = getattr(self, f"action_{name}")
+                callback = (lambda m=method, a=arg: m(int(a.rstrip(")")))) if arg else method
+                yield SystemCommand(key.description, f"key: {key.shown}", callback)
+        yield SystemCommand("Keys", "key: ? or F1 — show every key", self.action_help)
+
+
+def create_app(
+    logdir: str | os.PathLike[str],
+    *,
+    poll: float | None = None,
+    tag_filter: re.Pattern[str] | str | None = None,
+    run_filter: re.Pattern[str] | str | None = None,
+    clock: Callable[[], float] = time.time,
+    display_name: str | None = None,
+    images: str = "auto",
+) -> TbxTop:
+    """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it)."""
+    if isinstance(tag_filter, str):
+        tag_filter = re.compile(tag_filter)
+    if isinstance(run_filter, str):
+        run_filter = re.compile(run_filter)
+    return TbxTop(
+        os.fspath(logdir),
+        poll=poll,
+        tag_filter=tag_filter,
+        run_filter=run_filter,
+        clock=clock,
+        display_name=display_name,
+        images=images,
+    )

@@ -1,0 +1,231 @@
+"""The images view: one image tag of one run at a chosen step, every logged step reachable.
+
+Drawn as truecolor half-blocks or ASCII in any terminal, and as sixel or kitty graphics when the
+app was started with (or detected) one of those modes. Images are decoded lazily, on display,
+through the bounded cache of :mod:`tbx_tui.imagecells`.
+"""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.control import Control
+from rich.segment import ControlType, Segment
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tbx_tui import imagecells, termgraphics
+from tbx_tui.tui.entryview import EntryView
+
+#: Assumed pixel size of a terminal cell when sizing sixel images.
+CELL_PX = (10, 20)
+_NULL = Style()
+
+
+def cells_text(cells: imagecells.Cells, color: bool) -> Text:
+    """Image cells as Rich Text: half-blocks with fg/bg colours, or coloured (or plain) ASCII."""
+    out = Text(no_wrap=True, end="")
+    for n, row in enumerate(cells.runs()):
+        if n:
+            out.append("\n")
+        for text, fg, bg in row:
+            if not color:
+                out.append(text)
+                continue
+            style = Style(
+                color=Color.from_rgb(*fg), bgcolor=Color.from_rgb(*bg) if bg is not None else None
+            )
+            out.append(text, style=style)
+    return out
+
+
+class ImageBody(Widget):
+    """The selected image as cells (half-blocks or ASCII)."""
+
+    DEFAULT_CSS = "ImageBody { height: 1fr; padding: 0 1; }"
+
+    def __init__(self, view: ImageView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        self._key: tuple | None = None
+        self._text: Text | None = None
+
+    def render(self) -> Text:
+        info = self.view.image_info()
+        width, height = self.content_size.width, self.content_size.height
+        mode = self.view.cell_mode
+        color = not self.app.no_color
+        if mode == "halfblock" and not color:
+            mode = "ascii"
+        key = (info, width, height, mode, color)
+        if key == self._key and self._text is not None:
+            return self._text
+        if info is None or width < 1 or height < 1:
+            text = Text("")
+        else:
+            try:
+                img = imagecells.load_image(info)
+                text = cells_text(imagecells.to_cells(img, width, height, mode), color)
+            except Exception as exc:  # a damaged image must not break the view
+                text = Text(f"cannot decode this image: {exc}", style="dim")
+        self._key, self._text = key, text
+        return text
+
+
+class GraphicsBody(Widget):
+    """The selected image as sixel or kitty graphics, written where the widget is on screen."""
+
+    DEFAULT_CSS = "GraphicsBody { height: 1fr; }"
+
+    def __init__(self, view: ImageView, protocol: str, tmux: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        self.protocol = protocol
+        self.tmux = tmux
+        self._key: tuple | None = None
+        self._seq = ""
+
+    def sequence(self, cols: int, rows: int) -> str:
+        info = self.view.image_info()
+        key = (info, cols, rows)
+        if key == self._key:
+            return self._seq
+        seq = ""
+        if info is not None and cols > 0 and rows > 0:
+            img = imagecells.load_image(info)
+            cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
+            if self.protocol == "sixel":
+                w = max(1, min(cw * CELL_PX[0], round(img.width * ch * CELL_PX[1] / img.height)))
+                h = max(1, round(img.height * w / img.width))
+                seq = termgraphics.sixel(img.resize((w, h)) if (w, h) != img.size else img)
+            else:
+                png = termgraphics.png_bytes(img)
+                seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
+            if self.tmux:
+                seq = termgraphics.tmux_wrap(seq)
+        self._key, self._seq = key, seq
+        return seq
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        width = self.size.width
+        blank = Strip.blank(width)
+        try:
+            region = self.screen.find_widget(self).visible_region
+            seq = self.sequence(region.width, region.height)
+        except Exception:
+            return [blank] * crop.height
+        if not seq or crop.height < 1:
+            return [blank] * crop.height
+        lines = [blank] * (crop.height - 1)
+        segments = [
+            Segment(Control.move_to(region.x, region.y).segment.text, _NULL),
+            Segment(seq, _NULL, control=((ControlType.CURSOR_FORWARD, 0),)),
+            Segment(Control.move_to(region.right, region.bottom).segment.text, _NULL),
+        ]
+        lines.append(Strip(segments, cell_length=width))
+        return lines
+
+
+class ImageView(EntryView):
+    KIND = "images"
+    NOUN = "images"
+
+    BINDINGS = [
+        Binding("h,left", "step(-1)", "Prev step"),
+        Binding("l,right", "step(1)", "Next step"),
+        Binding("circumflex_accent", "step_at(0)", "First step", show=False),
+        Binding("dollar_sign", "step_at(-1)", "Last step", show=False),
+        Binding("n", "image(1)", "Next image"),
+        Binding("N", "image(-1)", "Prev image", show=False),
+    ]
+
+    def __init__(self, state, mode: str | None = None, **kwargs) -> None:
+        super().__init__(state, **kwargs)
+        self._mode = mode
+        self.step_index = -1  # -1: follow the newest step
+        self.image_index = 0
+
+    @property
+    def mode(self) -> str:
+        """The image mode: given, else the app's ``images`` (auto means half-blocks here: the
+        terminal is probed by the launcher before the app starts, never while it runs)."""
+        mode = self._mode or getattr(self.app, "images", None) or "auto"
+        return "halfblock" if mode == "auto" else mode
+
+    @property
+    def cell_mode(self) -> str:
+        return "ascii" if self.mode == "ascii" else "halfblock"
+
+    def compose_body(self) -> ComposeResult:
+        mode = self.mode
+        if mode in ("sixel", "kitty"):
+            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux)
+        else:
+            yield ImageBody(self)
+
+    def on_entry_changed(self) -> None:
+        self.step_index = -1
+        self.image_index = 0
+
+    def current_point(self):
+        points = self.points()
+        if not points:
+            return None
+        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        return points[i]
+
+    def image_info(self):
+        if self.mode == "none":
+            return None
+        point = self.current_point()
+        if point is None or not point.data:
+            return None
+        return point.data[min(self.image_index, len(point.data) - 1)]
+
+    def header_extra(self) -> str:
+        points = self.points()
+        point = self.current_point()
+        if point is None:
+            return ""
+        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        info = self.image_info()
+        k = len(point.data)
+        text = f"step {point.step} ({i + 1}/{len(points)})"
+        if k > 1:
+            text += f" · image {min(self.image_index, k - 1) + 1}/{k}"
+        if info is not None:
+            text += f" · {info.width}x{info.height}"
+        return text + f" · {self.mode}"
+
+    def show(self) -> None:
+        for body in self.query("ImageBody, GraphicsBody"):
+            body.refresh()
+
+    def action_step(self, delta: int) -> None:
+        points = self.points()
+        if not points:
+            return
+        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        i = max(0, min(len(points) - 1, i + delta))
+        self.step_index = -1 if i == len(points) - 1 else i
+        self.refresh_header()
+        self.show()
+
+    def action_step_at(self, i: int) -> None:
+        points = self.points()
+        if points:
+            self.step_index = -1 if i < 0 or i >= len(points) - 1 else i
+            self.refresh_header()
+            self.show()
+
+    def action_image(self, delta: int) -> None:
+        point = self.current_point()
+        if point is None or not point.data:
+            return
+        self.image_index = (min(self.image_index, len(point.data) - 1) + delta) % len(point.data)
+        self.refresh_header()
+        self.show()

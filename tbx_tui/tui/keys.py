@@ -1,0 +1,48 @@
+"""Every app-wide key in one table: the bindings, the help screen and the command palette use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma separated
+    shown: str  # how the help screen writes them
+    action: str
+    description: str
+    footer: bool = True
+    palette: bool = True  # offered in the command palette
+
+
+APP_KEYS: tuple[Key, ...] = (
+    Key("q", "q", "quit", "Quit"),
+    Key("question_mark,f1", "? F1", "help", "Help"),
+    Key("slash", "/", "filter", "Filter (tags; runs when the sidebar has focus)"),
+    Key("r", "r", "filter_runs", "Filter runs by regex"),
+    Key("left_square_bracket", "[", "smoothing(-1)", "Less smoothing", footer=False),
+    Key("right_square_bracket", "]", "smoothing(1)", "More smoothing", footer=False),
+    Key("x", "x", "cycle_x", "X axis: step / relative / wall time"),
+    Key("y", "y", "toggle_log", "Log scale for y"),
+    Key("o", "o", "toggle_outliers", "Ignore outliers (5th-95th percentile)"),
+    Key("a", "a", "show_all_runs", "Show every run", footer=False),
+    Key("b", "b", "toggle_sidebar", "Show/hide the sidebar", footer=False),
+)
+
+#: Keys handled by widgets, listed on the help screen only.
+WIDGET_KEYS: tuple[tuple[str, str], ...] = (
+    ("tab / shift+tab", "Move focus: sidebar, charts, filter"),
+    ("j k ↑ ↓", "Move in the run tree / between chart cards (h l ← → too)"),
+    ("space", "Show/hide the run (or every run of the folder) under the cursor"),
+    ("enter", "Zoom the focused chart card; expand/collapse a folder in the tree"),
+    ("esc", "Back: close zoom, help, or a filter (clearing it)"),
+    ("ctrl+p", "Command palette: every action above by name"),
+)
+
+
+def app_bindings() -> list[Binding]:
+    return [
+        Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
+    ]

@@ -1,0 +1,42 @@
+"""What ``tbx-top`` calls to open the app: on a logdir, or on a demo logdir being written."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+
+
+def run_app(
+    logdir: str,
+    args: argparse.Namespace,
+    tag_re: re.Pattern[str] | None,
+    run_re: re.Pattern[str] | None,
+) -> int:
+    from tbx_tui.tui.app import create_app
+
+    app = create_app(
+        logdir,
+        poll=args.poll,
+        tag_filter=tag_re,
+        run_filter=run_re,
+        images=getattr(args, "images", "auto"),
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def run_demo(
+    args: argparse.Namespace,
+    tag_re: re.Pattern[str] | None,
+    run_re: re.Pattern[str] | None,
+) -> int:
+    from tbx_tui.tui.demo import DemoJob
+
+    with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
+        job = DemoJob(logdir)
+        job.start()
+        try:
+            return run_app(logdir, args, tag_re, run_re)
+        finally:
+            job.stop()

@@ -1,0 +1,130 @@
+"""The loader: one exclusive worker thread that reads the logdir and posts what changed.
+
+It owns the :class:`~tbx_tui.logdir.Logdir` (the reader is synchronous and not thread-safe, so no
+other thread touches it), wakes on watchdog notifications or on a poll interval, and posts a
+:class:`DataChanged` carrying consistent :class:`~tbx_tui.runview.RunView` objects. A newer
+``DataChanged`` replaces an older one still in the queue.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from textual.message import Message
+
+from tbx_tui.logdir import Logdir
+from tbx_tui.runview import RunView, take
+
+#: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
+#: to check anyway when it is (network file systems send no notifications).
+DEFAULT_POLL = 1.0
+SAFETY_POLL = 5.0
+#: After a notification, wait this long so that a burst of writes gives one read.
+DEBOUNCE = 0.05
+_WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
+
+
+class DataChanged(Message):
+    """The logdir changed: ``runs`` is every run now, ``changed`` the names that changed."""
+
+    def __init__(self, runs: dict[str, RunView], changed: set[str], mode: str, first: bool):
+        super().__init__()
+        self.runs = runs
+        self.changed = changed
+        self.mode = mode
+        self.first = first
+
+    def can_replace(self, message: Message) -> bool:
+        if isinstance(message, DataChanged):
+            self.changed = self.changed | message.changed  # keep what the older one said
+            self.first = self.first or message.first
+            return True
+        return False
+
+
+class LoadFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class Watcher:
+    """Wakes the loader: watchdog notifications when available, else a timer."""
+
+    def __init__(self, path: str, poll: float | None) -> None:
+        self.wake = threading.Event()
+        self.observer = None
+        self.interval = poll if poll is not None else DEFAULT_POLL
+        self.mode = f"polling {self.interval:g}s"
+        if poll is None:
+            self._start_watchdog(path)
+
+    def _start_watchdog(self, path: str) -> None:
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:  # pragma: no cover
+            return
+        wake = self.wake
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:  # our own reads send opened/closed_no_write
+                if event.event_type in _WRITE_EVENTS:
+                    wake.set()
+
+        observer = Observer()
+        try:
+            observer.schedule(Handler(), path, recursive=True)
+            observer.start()
+        except Exception as exc:  # too many watches, no inotify, ...: fall back to polling
+            self.mode = f"polling {self.interval:g}s ({type(exc).__name__})"
+            return
+        self.observer = observer
+        self.interval = SAFETY_POLL
+        self.mode = "watching"
+
+    def wait(self, stop: threading.Event) -> None:
+        """Block until something may have changed (or ``stop`` is set)."""
+        deadline = time.monotonic() + self.interval
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if self.wake.wait(min(left, 0.25)):
+                time.sleep(DEBOUNCE)
+                self.wake.clear()
+                return
+
+    def close(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=2)
+            self.observer = None
+
+
+def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> None:
+    """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change."""
+    logdir = Logdir(path)
+    watcher = Watcher(path, poll)
+    views: dict[str, RunView] = {}
+    first = True
+    try:
+        while not stop.is_set():
+            changed = logdir.refresh()
+            if changed or first:
+                runs = logdir.runs
+                views = {
+                    name: views[name]
+                    if name in views and name not in changed
+                    else take(run, views.get(name))
+                    for name, run in runs.items()
+                }
+                post(DataChanged(dict(views), set(changed), watcher.mode, first))
+                first = False
+            watcher.wait(stop)
+    except Exception as exc:  # the reader promises not to raise on bad data; report anything else
+        post(LoadFailed(f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        watcher.close()

@@ -1,0 +1,89 @@
+"""The PR curves view: precision against recall for one tag and run at a chosen step."""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+
+from tbx_tui import linechart, prcurve
+from tbx_tui.tui.entryview import EntryView
+
+
+class PRBody(Widget):
+    DEFAULT_CSS = "PRBody { height: 1fr; padding: 0 1; }"
+
+    def __init__(self, view: PRCurveView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def render(self) -> Text:
+        point = self.view.current_point()
+        if point is None:
+            return Text("")
+        c = prcurve.curve(point.data)
+        if not len(c.recall):
+            return Text("no threshold with a positive prediction", style="dim")
+        rgb = self.view.state.colors.get(self.view.current[1], (66, 165, 245))
+        w, h = self.content_size.width, self.content_size.height
+        line = linechart.Line(c.recall, c.precision, rgb)
+        ansi = linechart.render(
+            [line], w, h, xlim=(0.0, 1.0), ylim=(0.0, 1.0), color=not self.app.no_color
+        )
+        return Text.from_ansi(ansi, no_wrap=True, end="")
+
+
+class PRCurveView(EntryView):
+    KIND = "pr_curves"
+    NOUN = "PR curves"
+
+    BINDINGS = [
+        Binding("h,left", "step(-1)", "Prev step"),
+        Binding("l,right", "step(1)", "Next step"),
+    ]
+
+    def __init__(self, state, **kwargs) -> None:
+        super().__init__(state, **kwargs)
+        self.step_index = -1
+
+    def compose_body(self) -> ComposeResult:
+        yield PRBody(self)
+
+    def on_entry_changed(self) -> None:
+        self.step_index = -1
+
+    def current_point(self):
+        points = self.points()
+        if not points:
+            return None
+        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        return points[i]
+
+    def header_extra(self) -> str:
+        points = self.points()
+        point = self.current_point()
+        if point is None:
+            return ""
+        i = points.index(point)
+        c = prcurve.curve(point.data)
+        auc = "n/a" if math.isnan(c.auc) else f"{c.auc:.4f}"
+        return (
+            f"step {point.step} ({i + 1}/{len(points)}) · x recall, y precision · "
+            f"AUC {auc} · {int(c.positives)} positives"
+        )
+
+    def show(self) -> None:
+        self.query_one(PRBody).refresh()
+
+    def action_step(self, delta: int) -> None:
+        points = self.points()
+        if not points:
+            return
+        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        i = max(0, min(len(points) - 1, i + delta))
+        self.step_index = -1 if i == len(points) - 1 else i
+        self.refresh_header()
+        self.show()

@@ -1,0 +1,194 @@
+"""The run sidebar: runs as a tree of their folders, with colour, show/hide, damage and age."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from tbx_tui import numfmt
+from tbx_tui.sanitize import safe_text
+from tbx_tui.tui.state import ViewState, compile_filter
+
+
+def rgb_hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+class RunTree(Tree[str]):
+    """Node data: the folder path; a node is a run when its path is in the state's runs."""
+
+    BINDINGS = [
+        Binding("space", "toggle_run", "Show/hide"),
+        Binding("enter", "toggle_node", "Expand", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("a", "show_all", "All runs"),
+    ]
+
+    class Toggled(Message):
+        """Runs were shown or hidden."""
+
+    def __init__(self, state: ViewState, **kwargs) -> None:
+        super().__init__("runs", data="", **kwargs)
+        self.state = state
+        self.show_root = False
+        self.guide_depth = 2
+        self._shape: tuple[str, ...] = ()
+        self._by_path: dict[str, TreeNode[str]] = {}
+
+    # structure -----------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Rebuild the tree when the listed runs changed, else only relabel."""
+        listed = tuple(self.state.listed_runs())
+        if listed != self._shape:
+            self._rebuild(listed)
+        self.relabel()
+
+    def _rebuild(self, listed: tuple[str, ...]) -> None:
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        self._shape = listed
+        self.clear()
+        self._by_path = {"": self.root}
+        for name in listed:
+            parts = [] if name == "." else name.split("/")
+            path = ""
+            for part in parts or ["."]:
+                path = part if not path else f"{path}/{part}"
+                if path not in self._by_path:
+                    parent = self._by_path[path.rsplit("/", 1)[0] if "/" in path else ""]
+                    self._by_path[path] = parent.add(path, data=path, allow_expand=True)
+        for node in self._by_path.values():
+            if node is not self.root and not node.children:
+                node.allow_expand = False
+        self._expand_to_fit()
+        if cursor in self._by_path and cursor:
+            self.move_cursor(self._by_path[cursor])
+
+    def _expand_to_fit(self) -> None:
+        """Open folders level by level while the lines fit the sidebar's height."""
+        room = max(self.size.height, 20)
+        shown = len(self.root.children)
+        level = list(self.root.children)
+        while level:
+            extra = sum(len(n.children) for n in level)
+            if extra == 0 or shown + extra > room:
+                break
+            for node in level:
+                node.expand()
+            shown += extra
+            level = [c for n in level for c in n.children]
+
+    def _runs_under(self, path: str) -> list[str]:
+        if path == "":
+            return list(self._shape)
+        return [n for n in self._shape if n == path or n.startswith(path + "/")]
+
+    # labels --------------------------------------------------------------------------------
+    def relabel(self) -> None:
+        now = self.state.clock()
+        for path, node in self._by_path.items():
+            if node is self.root:
+                continue
+            label = self._label(path, now)
+            if label != node.label:
+                node.set_label(label)
+
+    def _label(self, path: str, now: float) -> Text:
+        name = safe_text(path.rsplit("/", 1)[-1])
+        run = self.state.runs.get(path)
+        text = Text()
+        if run is None:  # a folder only
+            runs = self._runs_under(path)
+            all_hidden = runs and all(r in self.state.hidden for r in runs)
+            text.append(name + "/", style="dim" if all_hidden else "bold")
+            return text
+        hidden = path in self.state.hidden
+        color = rgb_hex(self.state.colors.get(path, (200, 200, 200)))
+        text.append("○ " if hidden else "● ", style="dim" if hidden else color)
+        text.append(name, style="dim strike" if hidden else "")
+        if run.damaged:
+            text.append(" ⚠", style="bold yellow")
+        if run.last_wall_time > 0:
+            text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
+        return text
+
+    # actions -------------------------------------------------------------------------------
+    def action_toggle_run(self) -> None:
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return
+        runs = self._runs_under(node.data) if node.data not in self.state.runs else [node.data]
+        if node.data in self.state.runs and node.children:  # a run with sub-runs: just itself
+            runs = [node.data]
+        self.state.toggle_runs(runs)
+        self.relabel()
+        self.post_message(self.Toggled())
+
+    def action_show_all(self) -> None:
+        self.state.hidden.clear()
+        self.relabel()
+        self.post_message(self.Toggled())
+
+
+class Sidebar(Vertical):
+    """The run filter input (hidden until asked for), the tree, and a damage note."""
+
+    def __init__(self, state: ViewState, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        initial = self.state.run_re.pattern if self.state.run_re is not None else ""
+        yield Input(value=initial, placeholder="run regex", id="run-filter")
+        yield RunTree(self.state, id="run-tree")
+        yield Static("", id="run-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#run-filter").display = self.state.run_re is not None
+
+    @property
+    def tree(self) -> RunTree:
+        return self.query_one(RunTree)
+
+    def sync(self) -> None:
+        self.tree.sync()
+        damaged = [r for r in self.state.listed_runs() if self.state.runs[r].damaged]
+        note = self.query_one("#run-note", Static)
+        note.display = bool(damaged)
+        if damaged:
+            count = sum(self.state.runs[r].warnings for r in damaged)
+            note.update(Text(f"⚠ {count} damaged record(s) skipped", style="yellow"))
+
+    def open_filter(self) -> None:
+        box = self.query_one("#run-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#run-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        try:
+            self.state.run_re = compile_filter(event.value)
+        except Exception:
+            event.input.add_class("-invalid")
+            return
+        event.input.remove_class("-invalid")
+        self.post_message(RunTree.Toggled())
+
+    @on(Input.Submitted, "#run-filter")
+    def _filter_done(self) -> None:
+        self.tree.focus()
+
+    def close_filter(self, clear: bool) -> None:
+        box = self.query_one("#run-filter", Input)
+        if clear:
+            box.value = ""
+            self.state.run_re = None
+            self.post_message(RunTree.Toggled())
+        box.display = bool(box.value)
+        self.tree.focus()

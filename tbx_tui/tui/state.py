@@ -1,0 +1,124 @@
+"""What the app shows, independent of widgets: runs, their colours, visibility, filters, options."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from tbx_tui import chart
+from tbx_tui.runview import RunView
+
+# Distinct on dark and light backgrounds; the order gives the first runs the clearest colours.
+PALETTE: tuple[tuple[int, int, int], ...] = (
+    (66, 165, 245),
+    (255, 152, 0),
+    (102, 187, 106),
+    (239, 83, 80),
+    (171, 71, 188),
+    (141, 110, 99),
+    (236, 64, 122),
+    (189, 189, 189),
+    (205, 220, 57),
+    (38, 198, 218),
+    (255, 235, 59),
+    (92, 107, 192),
+)
+
+SMOOTHING_STEP = 0.1
+
+
+TOP_GROUP = ""
+
+
+def group_of(tag: str) -> str:
+    """The part of the tag before the first ``/``; tags without one share the top group
+    (TensorBoard gives each its own group, which wastes a row of a narrow terminal per tag)."""
+    return tag.split("/", 1)[0] if "/" in tag else TOP_GROUP
+
+
+def compile_filter(pattern: str) -> re.Pattern[str] | None:
+    """``pattern`` compiled (case-insensitive when it is all lower case), None when empty.
+
+    Raises ``re.error`` for an invalid pattern.
+    """
+    if not pattern:
+        return None
+    flags = re.IGNORECASE if pattern == pattern.lower() else 0
+    return re.compile(pattern, flags)
+
+
+@dataclass
+class ViewState:
+    """Everything a view needs to draw, owned by the app and changed only on its thread."""
+
+    clock: Callable[[], float] = time.time
+    runs: dict[str, RunView] = field(default_factory=dict)
+    colors: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)
+    tag_re: re.Pattern[str] | None = None
+    run_re: re.Pattern[str] | None = None
+    options: chart.Options = field(default_factory=chart.Options)
+    watch_mode: str = "starting"
+    last_update: float | None = None
+    loaded: bool = False
+
+    def update(self, runs: dict[str, RunView]) -> None:
+        for name in runs:  # a run keeps its colour for the whole session
+            if name not in self.colors:
+                self.colors[name] = PALETTE[len(self.colors) % len(PALETTE)]
+        self.runs = runs
+        self.hidden &= set(runs)
+
+    def run_matches(self, name: str) -> bool:
+        return self.run_re is None or self.run_re.search(name) is not None
+
+    def listed_runs(self) -> list[str]:
+        """Runs shown in the sidebar (the run filter applied), in name order."""
+        return [name for name in self.runs if self.run_matches(name)]
+
+    def visible_runs(self) -> list[str]:
+        """Runs drawn in charts: listed and not hidden."""
+        return [name for name in self.listed_runs() if name not in self.hidden]
+
+    def scalar_tags(self) -> list[str]:
+        """Tags of the listed runs that pass the tag filter, sorted."""
+        tags: set[str] = set()
+        for name in self.listed_runs():
+            tags.update(self.runs[name].scalars)
+        if self.tag_re is not None:
+            tags = {t for t in tags if self.tag_re.search(t)}
+        return sorted(tags)
+
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for tag in self.scalar_tags():
+            out.setdefault(group_of(tag), []).append(tag)
+        return dict(sorted(out.items()))
+
+    def point_count(self) -> int:
+        return sum(r.points for r in self.runs.values())
+
+    # options -------------------------------------------------------------------------------
+    def set_options(self, **changes) -> None:
+        self.options = replace(self.options, **changes)
+
+    def change_smoothing(self, delta: float) -> None:
+        value = round(min(0.99, max(0.0, self.options.smoothing + delta)), 2)
+        if self.options.smoothing >= 0.9 and delta > 0:
+            value = 0.95 if self.options.smoothing < 0.95 else 0.99
+        elif self.options.smoothing > 0.9 and delta < 0:
+            value = 0.9
+        self.set_options(smoothing=value)
+
+    def cycle_x(self) -> None:
+        modes = chart.X_MODES
+        self.set_options(x_mode=modes[(modes.index(self.options.x_mode) + 1) % len(modes)])
+
+    def toggle_runs(self, names: list[str]) -> None:
+        """Hide ``names`` if any of them is shown, else show them all."""
+        if any(n not in self.hidden for n in names):
+            self.hidden.update(names)
+        else:
+            self.hidden.difference_update(names)

@@ -1,0 +1,46 @@
+"""The one-line header: logdir, run and point counts, watching mode, last update, options."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tbx_tui.sanitize import safe_text
+from tbx_tui.tui.state import ViewState
+
+
+class StatusBar(Static):
+    def __init__(self, state: ViewState, name: str = "", **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.state = state
+        self.display_name = name
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    def sync(self) -> None:
+        s = self.state
+        if not self.display_name:
+            self.display_name = getattr(self.app, "display_name", "")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" tbx-top ", style="bold reverse")
+        text.append(f" {safe_text(self.display_name)}", style="bold")
+        if not s.loaded:
+            text.append("  reading…", style="italic")
+        else:
+            shown = len(s.visible_runs())
+            runs = f"{len(s.runs)} runs" if shown == len(s.runs) else f"{shown}/{len(s.runs)} runs"
+            text.append(f"  {runs} · {s.point_count():,} points · {s.watch_mode}")
+            if s.last_update is not None:
+                stamp = time.strftime("%H:%M:%S", time.localtime(s.last_update))
+                text.append(f" · updated {stamp}", style="dim")
+        o = s.options
+        flags = [f"smooth {o.smoothing:.2f}", f"x {o.x_mode}"]
+        if o.log_y:
+            flags.append("log-y")
+        if o.ignore_outliers:
+            flags.append("no outliers")
+        text.append("  [" + " · ".join(flags) + "]", style="cyan")
+        self.update(text)

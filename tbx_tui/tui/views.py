@@ -1,0 +1,28 @@
+"""The app's views, registered in one place: each is a tab in the main area.
+
+A view is a widget class taking the :class:`~tbx_tui.tui.state.ViewState` and offering
+``sync()`` (called after data or options change) and ``open_filter()/close_filter(clear)``.
+To add a view (histograms, images, ...), append one ``View`` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.widget import Widget
+
+from tbx_tui.tui.charts import ScalarsView
+from tbx_tui.tui.state import ViewState
+
+
+@dataclass(frozen=True)
+class View:
+    id: str
+    title: str
+    factory: Callable[[ViewState], Widget]
+
+
+VIEWS: list[View] = [
+    View("scalars", "Scalars", ScalarsView),
+]

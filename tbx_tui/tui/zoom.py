@@ -1,0 +1,33 @@
+"""One chart card on its own screen, with every run's latest value."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.state import ViewState
+from tbx_tui.tui.status import StatusBar
+
+
+class ZoomScreen(Screen[None]):
+    BINDINGS = [Binding("escape,enter", "app.pop_screen", "Back")]
+
+    def __init__(self, state: ViewState, tag: str) -> None:
+        super().__init__()
+        self.state = state
+        self.tag = tag
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.state)
+        yield ChartCard(self.state, self.tag, zoomed=True, id="zoomed")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ChartCard).focus()
+
+    def sync(self) -> None:
+        self.query_one(StatusBar).sync()
+        self.query_one(ChartCard).refresh()

@@ -1,0 +1,235 @@
+"""The app driven by Textual's Pilot on real event files (copies of the corpus)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+from tbx_tui.tui.app import create_app
+from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.help import HelpScreen
+from tbx_tui.tui.sidebar import RunTree
+from tbx_tui.tui.zoom import ZoomScreen
+
+from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
+
+
+def make(path, **kwargs):
+    kwargs.setdefault("poll", 0.2)
+    return create_app(path, clock=lambda: FROZEN_NOW, display_name="corpus", **kwargs)
+
+
+def run(coro):
+    asyncio.run(coro)
+
+
+def tags_shown(app) -> list[str]:
+    return [card.tag for card in app.query(ChartCard)]
+
+
+def test_loads_every_run_and_tag(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert set(app.state.runs) == {
+                "main",
+                "main/1795783473.884596",
+                "main/lr/group0",
+                "main/lr/group1",
+            }
+            assert {"train/loss", "eval/acc", "lr", "weird/nan"} <= set(tags_shown(app))
+            text = screen_text(app)
+            assert "eval/acc" in text
+            assert "4 runs" in text and "watching" not in text and "polling" in text
+
+    run(go())
+
+
+def test_hide_and_show_a_run(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            tree = app.query_one(RunTree)
+            tree.focus()
+            tree.move_cursor(tree._by_path["main/lr/group0"])
+            await pilot.press("space")
+            assert "main/lr/group0" in app.state.hidden
+            assert "main/lr/group0" not in app.state.visible_runs()
+            await pilot.pause()
+            assert "○ group0" in screen_text(app)
+            await pilot.press("space")
+            assert "main/lr/group0" not in app.state.hidden
+            # a folder toggles every run under it
+            tree.move_cursor(tree._by_path["main/lr"])
+            await pilot.press("space")
+            assert {"main/lr/group0", "main/lr/group1"} <= app.state.hidden
+            await pilot.press("a")
+            assert not app.state.hidden
+
+    run(go())
+
+
+def test_tag_filter(corpus):
+    async def go():
+        app = make(corpus)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("tab")  # to the charts
+            await pilot.press("slash", *"train/", "enter")
+            await pilot.pause()
+            assert tags_shown(app) == ["train/loss"]
+            await pilot.press("slash", "escape")  # esc clears the filter
+            await pilot.pause()
+            assert len(tags_shown(app)) > 5
+            await pilot.press("slash", *"(", "enter")  # an invalid regex keeps the last filter
+            assert len(tags_shown(app)) > 5
+
+    run(go())
+
+
+def test_run_filter(corpus):
+    async def go():
+        app = make(corpus)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("r", *"^tf/", "enter")
+            await pilot.pause()
+            assert app.state.listed_runs() == ["tf/keras/train", "tf/keras/validation", "tf/tf2"]
+            text = screen_text(app)
+            assert "keras" in text and "badcrc" not in text
+            assert "batch_loss" in tags_shown(app) and "v" not in tags_shown(app)
+
+    run(go())
+
+
+def test_run_filter_from_the_command_line(corpus):
+    async def go():
+        app = make(corpus, run_filter="keras", tag_filter="epoch")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert app.state.listed_runs() == ["tf/keras/train", "tf/keras/validation"]
+            assert tags_shown(app) == ["epoch_learning_rate", "epoch_loss"]
+
+    run(go())
+
+
+def test_smoothing_axis_log_outliers(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert "smooth 0.60" in screen_text(app)
+            await pilot.press("right_square_bracket")
+            assert app.state.options.smoothing == 0.7
+            await pilot.press("left_square_bracket", "left_square_bracket")
+            assert app.state.options.smoothing == 0.5
+            await pilot.press("x")
+            await pilot.pause()
+            assert app.state.options.x_mode == "relative"
+            assert "x relative" in screen_text(app)
+            await pilot.press("x")
+            assert app.state.options.x_mode == "wall"
+            await pilot.press("x", "y", "o")
+            await pilot.pause()
+            assert app.state.options.x_mode == "step"
+            text = screen_text(app)
+            assert "log-y" in text and "no outliers" in text
+
+    run(go())
+
+
+def test_zoom_a_card_and_back(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            await pilot.press("tab")
+            assert isinstance(app.focused, ChartCard)
+            await pilot.press("j")  # next row of cards
+            tag = app.focused.tag
+            await pilot.press("enter")
+            assert isinstance(app.screen, ZoomScreen)
+            assert app.screen.tag == tag
+            await pilot.press("right_square_bracket")  # options work while zoomed
+            assert app.state.options.smoothing == 0.7
+            await pilot.press("escape")
+            assert not isinstance(app.screen, ZoomScreen)
+
+    run(go())
+
+
+def test_help_opens_and_closes(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            assert "Log scale for y" in screen_text(app)
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            assert not isinstance(app.screen, HelpScreen)
+
+    run(go())
+
+
+def test_q_quits(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running
+
+    run(go())
+
+
+def test_too_small_then_recovers(corpus):
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            await pilot.resize_terminal(30, 8)
+            await pilot.pause()
+            assert "too small" in screen_text(app)
+            await pilot.resize_terminal(100, 30)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "too small" not in text and "eval/acc" in text
+
+    run(go())
+
+
+def test_hostile_names_are_escaped(corpus):
+    async def go():
+        app = make(corpus / "edge")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            text = screen_text(app)
+            assert "\x1b" not in text and "\x07" not in text
+            assert "\\e[2J" in text  # shown, harmlessly
+            assert "⚠" in text  # damaged runs are marked
+
+    run(go())
+
+
+def test_deleted_run_goes_away_and_new_run_appears(corpus):
+    async def go():
+        app = make(corpus / "edge")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert "steps" in app.state.runs
+            shutil.rmtree(corpus / "edge" / "steps")
+            assert await wait_for(pilot, lambda: "steps" not in app.state.runs)
+            shutil.copytree(corpus / "tf" / "tf2", corpus / "edge" / "fresh")
+            assert await wait_for(pilot, lambda: "fresh" in app.state.runs)
+            await pilot.pause()
+            assert "train/loss" in tags_shown(app)
+
+    run(go())

@@ -1,0 +1,26 @@
+"""Helpers for the app tests: the screen as text, and waiting on a condition without timing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+FROZEN_NOW = 1795783600.0  # a little after the corpus was written: "2m ago" labels stay fixed
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot, condition: Callable[[], bool], cap: int = 400) -> bool:
+    """Pause until ``condition()`` holds; ``cap`` pauses at most (generous: slow CI machines)."""
+    for _ in range(cap):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def loaded(pilot) -> None:
+    app = pilot.app
+    assert await wait_for(pilot, lambda: app.state.loaded)
+    await pilot.pause()
