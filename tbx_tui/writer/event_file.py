@@ -1,0 +1,125 @@
+"""One event file on disk: its name, its first record, and unbuffered appends.
+
+Names follow TensorBoard's own writer: ``events.out.tfevents.<secs>.<host>.<pid>.<n><suffix>``,
+where ``n`` counts files opened by this process, so two processes (or two writers in one process)
+writing into one run in the same second never pick the same name. Writes go straight to the OS
+(``os.write`` on a descriptor opened with ``O_APPEND``): once :meth:`EventFile.write` returns,
+the bytes survive the process being killed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import threading
+import time
+
+from tbx_tui.writer.encode import K_FILE_VERSION, Framer, event_head, field_bytes
+
+FILE_VERSION = b"brain.Event:2"
+_counter = itertools.count()
+_counter_lock = threading.Lock()
+
+
+def _next_index() -> int:
+    with _counter_lock:
+        return next(_counter)
+
+
+def event_file_name(filename_suffix: str = "", now: float | None = None) -> str:
+    secs = int(time.time() if now is None else now)
+    return (
+        f"events.out.tfevents.{secs:010d}.{socket.gethostname()}.{os.getpid()}"
+        f".{_next_index()}{filename_suffix}"
+    )
+
+
+class EventFile:
+    """An open event file in ``logdir`` (created with its parents if missing).
+
+    Raises ``OSError`` when the directory cannot be created or the file cannot be opened.
+    """
+
+    def __init__(self, logdir: str, filename_suffix: str = "", framer: Framer | None = None):
+        self.logdir = logdir
+        self.framer = framer or Framer()
+        os.makedirs(logdir, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        while True:
+            path = os.path.join(logdir, event_file_name(filename_suffix))
+            try:
+                self._fd = os.open(path, flags, 0o644)
+                break
+            except FileExistsError:
+                continue  # same second, host, pid and counter: only after a fork
+        self.path = path
+        self.pid = os.getpid()
+        #: Framed bytes waiting for :meth:`write_pending` (owned by the writer's drain).
+        self.chunks: list[bytes] = []
+        first = event_head(0, time.time()) + field_bytes(K_FILE_VERSION, FILE_VERSION)
+        self.write(self.framer.frame(first))
+
+    @property
+    def closed(self) -> bool:
+        return self._fd < 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        """Hand ``data`` to the OS in full, or raise ``OSError``."""
+        if self._fd < 0:
+            raise OSError(f"event file {self.path} is closed")
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+
+    def write_pending(self) -> None:
+        """Write the framed records collected in :attr:`chunks`.
+
+        On failure the unwritten bytes stay in :attr:`chunks` for the next try.
+        """
+        if not self.chunks:
+            return
+        data = b"".join(self.chunks)
+        self.chunks.clear()  # the same list: targets hold its bound ``append``
+        view = memoryview(data)
+        try:
+            while view:
+                if self._fd < 0:
+                    raise OSError(f"event file {self.path} is closed")
+                n = os.write(self._fd, view)
+                view = view[n:]
+        except OSError:
+            self.chunks.insert(0, bytes(view))
+            raise
+
+    def fsync(self) -> None:
+        if self._fd >= 0:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+
+class NullFile:
+    """Stands in for an event file when ``write_to_disk=False``: accepts and discards."""
+
+    def __init__(self, logdir: str) -> None:
+        self.logdir = logdir
+        self.path = ""
+        self.chunks: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> None:
+        pass
+
+    def write_pending(self) -> None:
+        self.chunks.clear()
+
+    def fsync(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True

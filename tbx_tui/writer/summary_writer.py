@@ -1,0 +1,459 @@
+"""``SummaryWriter``: tensorboardX's writer API, fast and durable.
+
+Same constructor, methods, defaults, run folders and tags as tensorboardX 2.6.5. An ``add_*``
+call validates its input, builds what must be built from the caller's data, and queues it; a
+background thread encodes and writes in batches (see :mod:`tbx_tui.writer.pipeline`).
+``flush()`` returns once everything added before it is in the OS's hands; ``close()`` also runs
+at interpreter exit (or when the writer is garbage collected).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+import weakref
+from datetime import datetime
+
+from tbx_tui.writer import summaries
+from tbx_tui.writer.encode import (
+    K_FILE_VERSION,
+    K_SESSION_LOG,
+    RawTarget,
+    ScalarTag,
+    SummaryTarget,
+    field_bytes,
+    metadata_bytes,
+    summary_event,
+)
+from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
+from tbx_tui.writer.media import MediaMethods
+from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
+from tbx_tui.writer.values import Deferred, check_step, check_tag, clean_tag, to_array, to_scalar
+
+_time = time.time
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+_SESSION_START = b"\x08\x01"  # SessionLog{status: START}
+
+
+def default_logdir(comment: str = "") -> str:
+    stamp = datetime.now().strftime("%b%d_%H-%M-%S")
+    return os.path.join("runs", stamp + "_" + socket.gethostname() + comment)
+
+
+class SummaryWriter(MediaMethods):
+    """Writes event files into ``logdir`` (default ``runs/<date>_<host><comment>``).
+
+    Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
+    :meth:`close`. ``flush_secs`` bounds how long an added point can stay in memory;
+    ``max_queue`` is accepted for compatibility (the queue is drained by size and time).
+    """
+
+    def __init__(
+        self,
+        logdir: str | None = None,
+        comment: str = "",
+        purge_step: int | None = None,
+        max_queue: int = 10,
+        flush_secs: int = 120,
+        filename_suffix: str = "",
+        write_to_disk: bool = True,
+        log_dir: str | None = None,
+        **kwargs,
+    ) -> None:
+        if log_dir is not None and logdir is None:
+            logdir = log_dir
+        if not logdir:
+            logdir = default_logdir(comment or "")
+        self.logdir = os.fspath(logdir) if not isinstance(logdir, str) else logdir
+        self.purge_step = purge_step
+        self._max_queue = max_queue
+        self._flush_secs = flush_secs
+        self._filename_suffix = filename_suffix or ""
+        self._write_to_disk = bool(write_to_disk)
+        self.kwargs = kwargs
+        self.scalar_dict: dict[str, list] = {}
+        self._clock = _time
+        self._default_step: int | None = None
+        self._scalar_tags: dict[str, int] = {}  # tag -> key, for add_scalar's fast path
+        self._other_keys: dict[tuple, int] = {}  # tags with metadata, add_scalars' runs
+        self._files: dict[str, EventFile | NullFile] = {}
+        self._pipe = pipe = Pipeline(flush_secs)
+        self._finalizer = weakref.finalize(self, pipe.close)
+        try:
+            self._main = self._file(self.logdir)
+        except BaseException:
+            self._finalizer()
+            raise
+        self._summary_key = pipe.register(SummaryTarget(self._main))
+        self._raw_key = pipe.register(RawTarget(self._main))
+        if purge_step is not None:
+            step = check_step(purge_step, "purge_step")
+            now = _time()
+            pipe.put((self._raw_key, step, now, field_bytes(K_FILE_VERSION, FILE_VERSION)))
+            pipe.put((self._raw_key, step, now, field_bytes(K_SESSION_LOG, _SESSION_START)))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _file(self, logdir: str):
+        f = self._files.get(logdir)
+        if f is None:
+            if self._write_to_disk:
+                f = EventFile(logdir, self._filename_suffix, self._pipe.framer)
+            else:
+                f = NullFile(logdir)
+            with self._pipe._io_lock:
+                self._pipe.files.append(f)
+            self._files[logdir] = f
+        return f
+
+    def _check_open(self) -> None:
+        if self._pipe.closed:
+            raise WriterClosedError("this SummaryWriter is closed")
+
+    def _step(self, step, tag: str) -> int:
+        if step is None and self._default_step is not None:
+            return self._default_step
+        return check_step(step, tag)
+
+    def _wall(self, walltime) -> float:
+        if walltime is None:
+            return self._clock()
+        try:
+            return float(walltime)
+        except (TypeError, ValueError):
+            raise TypeError(f"walltime must be a number, got {walltime!r:.60}") from None
+
+    def _put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0, key=None):
+        """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
+        key = self._summary_key if key is None else key
+        self._pipe.put((key, self._step(step, tag), self._wall(walltime), summary), nbytes)
+
+    def _put_array(self, tag, values, step, walltime, build) -> None:
+        """``build(array) -> summary bytes`` now, or later on the flusher for device values."""
+        self._check_open()
+        arr = to_array(values, tag)
+        if isinstance(arr, Deferred):
+            job = _DeviceJob(arr, build)
+            self._put_summary(job, step, walltime, tag)
+        else:
+            data = build(arr)
+            self._put_summary(data, step, walltime, tag, len(data))
+
+    # -- scalars -------------------------------------------------------------------------------
+
+    def _new_scalar_tag(self, tag, display_name="", summary_description="") -> int:
+        """The key of ``tag``'s ScalarTag (cached unless it carries metadata)."""
+        check_tag(tag)
+        meta = b""
+        if display_name or summary_description:
+            meta = metadata_bytes(str(display_name), str(summary_description))
+            cache_key = (tag, display_name, summary_description)
+            key = self._other_keys.get(cache_key)
+            if key is None:
+                key = self._pipe.register(ScalarTag(clean_tag(tag), self._main, meta))
+                self._other_keys[cache_key] = key
+            return key
+        key = self._pipe.register(ScalarTag(clean_tag(tag), self._main))
+        self._scalar_tags[tag] = key
+        return key
+
+    def add_scalar(
+        self,
+        tag: str,
+        scalar_value,
+        global_step: int | None = None,
+        walltime: float | None = None,
+        display_name: str = "",
+        summary_description: str = "",
+    ) -> None:
+        """Add one scalar. ``scalar_value``: a number, numpy scalar, or one-element tensor."""
+        if display_name or summary_description:
+            key = self._new_scalar_tag(tag, display_name, summary_description)
+        else:
+            try:
+                key = self._scalar_tags[tag]
+            except (KeyError, TypeError):
+                key = self._new_scalar_tag(tag)
+        cls = scalar_value.__class__
+        if cls is float:
+            value = scalar_value
+        elif cls is int:
+            try:
+                value = float(scalar_value)
+            except OverflowError:
+                value = float("inf") if scalar_value > 0 else float("-inf")
+        else:
+            value = to_scalar(scalar_value, tag)
+        if global_step.__class__ is int and _INT64_MIN <= global_step <= _INT64_MAX:
+            step = global_step
+        else:
+            step = self._step(global_step, tag)
+        wall = self._clock() if walltime is None else self._wall(walltime)
+        pipe = self._pipe
+        with pipe.lock:
+            if pipe.closed:
+                raise WriterClosedError("this SummaryWriter is closed")
+            pending = pipe.pending
+            pending.append((key, step, wall, value))
+            if len(pending) >= HIGH_WATER:
+                pipe.wake()
+            elif value.__class__ is Deferred:
+                pipe.wake_for_device()
+
+    def add_scalars(
+        self,
+        main_tag: str,
+        tag_scalar_dict: dict,
+        global_step: int | None = None,
+        walltime: float | None = None,
+    ) -> None:
+        """One scalar per key, each in its own run ``<logdir>/<main_tag>/<key>``, tagged
+        ``main_tag`` (as tensorboardX lays them out)."""
+        check_tag(main_tag, "main_tag")
+        if not isinstance(tag_scalar_dict, dict):
+            raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
+        self._check_open()
+        wall = self._wall(walltime)
+        step = self._step(global_step, main_tag)
+        items = []
+        for key, raw in tag_scalar_dict.items():
+            target = self._other_keys.get((main_tag, key))
+            if target is None:
+                check_tag(key, f"{main_tag!r}: key")
+                run = os.path.join(self.logdir, main_tag, key)
+                enc = ScalarTag(clean_tag(main_tag), self._file(run))
+                target = self._other_keys[(main_tag, key)] = self._pipe.register(enc)
+            value = to_scalar(raw, f"{main_tag}/{key}")
+            items.append((target, step, wall, value))
+            run = os.path.join(self.logdir, main_tag, key)
+            shown = value if isinstance(value, float) else None
+            self.scalar_dict.setdefault(run, []).append([wall, global_step, shown])
+        pipe = self._pipe
+        with pipe.lock:
+            if pipe.closed:
+                raise WriterClosedError("this SummaryWriter is closed")
+            pipe.pending.extend(items)
+            if any(it[3].__class__ is Deferred for it in items):
+                pipe.wake_for_device()
+
+    def export_scalars_to_json(self, path) -> None:
+        """Write what :meth:`add_scalars` logged (``{run: [[wall, step, value], ...]}``)."""
+        with open(path, "w") as f:
+            json.dump(self.scalar_dict, f)
+        self.scalar_dict = {}
+
+    # -- histograms, text, curves, layouts -----------------------------------------------------
+
+    def add_histogram(
+        self,
+        tag: str,
+        values,
+        global_step: int | None = None,
+        bins="tensorflow",
+        walltime: float | None = None,
+        max_bins=None,
+    ) -> None:
+        """Histogram of ``values`` (any shape). ``bins``: 'tensorflow' or a numpy bin rule."""
+        name = clean_tag(check_tag(tag))
+        self._put_array(
+            tag,
+            values,
+            global_step,
+            walltime,
+            lambda arr: summaries.histogram(name, arr, bins, max_bins),
+        )
+
+    def add_histogram_raw(
+        self,
+        tag: str,
+        min,  # noqa: A002
+        max,  # noqa: A002
+        num,
+        sum,  # noqa: A002
+        sum_squares,
+        bucket_limits,
+        bucket_counts,
+        global_step: int | None = None,
+        walltime: float | None = None,
+    ) -> None:
+        """A histogram given as statistics plus one upper limit and one count per bucket."""
+        check_tag(tag)
+        self._check_open()
+        limits = to_array(bucket_limits, tag)
+        counts = to_array(bucket_counts, tag)
+        limits = limits.resolve() if isinstance(limits, Deferred) else limits
+        counts = counts.resolve() if isinstance(counts, Deferred) else counts
+        stats = [to_scalar(x, tag) for x in (min, max, num, sum, sum_squares)]
+        stats = [s.resolve() if isinstance(s, Deferred) else s for s in stats]
+        data = summaries.histogram_raw(tag, *stats, limits, counts)
+        self._put_summary(data, global_step, walltime, tag, len(data))
+
+    def add_text(
+        self, tag: str, text_string: str, global_step: int | None = None, walltime=None
+    ) -> None:
+        check_tag(tag)
+        self._check_open()
+        data = summaries.text(tag, text_string)
+        self._put_summary(data, global_step, walltime, tag, len(data))
+
+    def add_pr_curve(
+        self,
+        tag: str,
+        labels,
+        predictions,
+        global_step: int | None = None,
+        num_thresholds: int = 127,
+        weights=None,
+        walltime: float | None = None,
+    ) -> None:
+        """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
+        check_tag(tag)
+        self._check_open()
+        arrays = [to_array(x, tag) for x in (labels, predictions)]
+        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
+        if weights is not None:
+            weights = to_array(weights, tag)
+            weights = weights.resolve() if isinstance(weights, Deferred) else weights
+        data = summaries.pr_curve(tag, arrays[0], arrays[1], num_thresholds, weights)
+        self._put_summary(data, global_step, walltime, tag, len(data))
+
+    def add_pr_curve_raw(
+        self,
+        tag: str,
+        true_positive_counts,
+        false_positive_counts,
+        true_negative_counts,
+        false_negative_counts,
+        precision,
+        recall,
+        global_step: int | None = None,
+        num_thresholds: int = 127,
+        weights=None,
+        walltime: float | None = None,
+    ) -> None:
+        check_tag(tag)
+        self._check_open()
+        raw = (
+            true_positive_counts,
+            false_positive_counts,
+            true_negative_counts,
+            false_negative_counts,
+            precision,
+            recall,
+        )
+        arrays = [to_array(x, tag) for x in raw]
+        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
+        data = summaries.pr_curve_raw(tag, *arrays, num_thresholds=num_thresholds)
+        self._put_summary(data, global_step, walltime, tag, len(data))
+
+    def add_custom_scalars(self, layout: dict) -> None:
+        """Layout ``{category: {chart: ['Multiline' or 'Margin', [tags]]}}`` for the
+        custom-scalars dashboard."""
+        self._check_open()
+        self._put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
+
+    def add_custom_scalars_multilinechart(
+        self, tags: list, category: str = "default", title: str = "untitled"
+    ) -> None:
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(
+        self, tags: list, category: str = "default", title: str = "untitled"
+    ) -> None:
+        if len(tags) != 3:
+            raise ValueError(f"a margin chart needs 3 tags (value, lower, upper), got {len(tags)}")
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
+
+    def add_hparams(
+        self,
+        hparam_dict: dict,
+        metric_dict: dict,
+        name: str | None = None,
+        global_step: int | None = None,
+    ) -> None:
+        """One hparams session in the sub-run ``<logdir>/<name>`` (default: the time), with
+        each metric also written there as a scalar."""
+        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
+            raise TypeError("add_hparams: hparam_dict and metric_dict must be dicts")
+        self._check_open()
+        metrics = {}
+        for key, value in metric_dict.items():
+            check_tag(key, "metric name")
+            v = to_scalar(value, key)
+            metrics[key] = v.resolve() if isinstance(v, Deferred) else v
+        blobs = summaries.hparams(hparam_dict, metric_dict)
+        run = os.path.join(self.logdir, name or str(time.time()))
+        if not self._write_to_disk:
+            return
+        step = self._step(global_step, "hparams")
+        wall = self._wall(None)
+        f = EventFile(run, self._filename_suffix, self._pipe.framer)
+        try:
+            records = [summary_event(0, wall, blob) for blob in blobs]
+            for key, v in metrics.items():
+                records.append(summary_event(step, wall, _plain_scalar(clean_tag(key), v)))
+            f.write(b"".join(f.framer.frame(r) for r in records))
+        finally:
+            f.close()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def get_logdir(self) -> str:
+        return self.logdir
+
+    def flush(self) -> None:
+        """Hand everything added so far to the OS; raise any write error met since the last
+        flush (``OSError``) or any device value that could not be read."""
+        self._check_open()
+        self._pipe.flush()
+
+    def close(self) -> None:
+        """Flush and close every event file; later calls do nothing."""
+        self._finalizer()
+        self._pipe.raise_errors()
+
+    def __enter__(self) -> SummaryWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def use_metadata(self, *, global_step=None, walltime=None):
+        """Default ``global_step``/``walltime`` for the ``add_*`` calls inside the block."""
+        if global_step is None and walltime is None:
+            raise ValueError("use_metadata needs global_step or walltime")
+        saved = self._default_step, self._clock
+        if global_step is not None:
+            self._default_step = check_step(global_step, "use_metadata")
+        if walltime is not None:
+            fixed = float(walltime)
+            self._clock = lambda: fixed
+        try:
+            yield self
+        finally:
+            self._default_step, self._clock = saved
+
+
+def _plain_scalar(tag: str, value: float) -> bytes:
+    return summaries.Summary(
+        value=[summaries.Summary.Value(tag=tag, simple_value=value)]
+    ).SerializeToString()
+
+
+class _DeviceJob:
+    """Builds a summary from a device array on the flusher thread."""
+
+    __slots__ = ("deferred", "build")
+    on_device = True
+
+    def __init__(self, deferred: Deferred, build) -> None:
+        self.deferred = deferred
+        self.build = build
+
+    def __call__(self) -> bytes:
+        return self.build(self.deferred.resolve())
