@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -137,3 +138,49 @@ def test_export_csv_is_lossless_and_quotes_hostile_tags(ours):
     assert ours["tbx/main"]["train/loss"][0][2] == float.fromhex(
         ours["tbx/main"]["train/loss"][0][2].hex()
     )
+
+
+@pytest.mark.parametrize("jsonl", [False, True])
+def test_forked_export_equals_single_process(corpus, monkeypatch, jsonl):
+    from tbx_tui import export
+    from tbx_tui.logdir import Logdir
+
+    ld = Logdir(str(corpus))
+    ld.refresh()
+    single, forked = io.BytesIO(), io.BytesIO()
+    export.write_export(ld, single, jsonl, workers=1)
+    monkeypatch.setattr(export, "PARALLEL_MIN_POINTS", 1)
+
+    with open(corpus / "out.bin", "w+b") as f:
+        n = export.write_export(ld, f, jsonl, workers=3)
+        f.seek(0)
+        forked.write(f.read())
+    assert forked.getvalue() == single.getvalue()
+    text = single.getvalue().decode()
+    rows = text.splitlines() if jsonl else list(csv.reader(io.StringIO(text)))[1:]
+    assert n == len(rows) > 1000
+
+
+def test_export_to_a_terminal_escapes_names(corpus):
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tbx_tui.cli", str(corpus / "edge" / "hostile"), "--export", "-"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait()
+    os.close(leader)
+    assert b"\x1b" not in out and b"\x07" not in out
+    assert b"\\e[2J" in out
