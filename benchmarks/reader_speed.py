@@ -6,11 +6,12 @@ Reads the same 1M-point logdir (8 runs x 5 tags x 25,000 steps, written by tenso
 - TensorBoard's Python loader: ``EventMultiplexer`` (event_accumulator), all scalars kept
 - TensorBoard's plugin loader: ``plugin_event_multiplexer``, all tensors kept
 - tbparse: ``SummaryReader(LOGDIR).scalars``
+- terminalboard: its own pure-Python reader (``make_reader(LOGDIR).poll()``)
 - TensorBoard's Rust data server: ``tensorboard --load_fast=true``, until its HTTP API serves
   every series up to the last step (it samples 1,000 points per tag)
 
 Also: peak memory of each process, and the cost of re-reading after a one-record append.
-Usage: python benchmarks/reader_speed.py [LOGDIR] [--skip NAME ...]
+Usage: pip install -e ".[bench]" && python benchmarks/reader_speed.py [LOGDIR] [--skip NAME ...]
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ m.AddRunsFromDirectory(sys.argv[1]); m.Reload()
 n = sum(len(m.Tensors(r, t)) for r, tags in m.PluginRunToTagToContent("scalars").items()
         for t in tags)
 print(n)
+"""
+
+TERMINALBOARD = """
+import sys
+from terminalboard.reader import make_reader
+runs = make_reader(sys.argv[1]).poll()
+print(sum(len(s) for r in runs.values() for s in r.series.values() if s.kind == "scalar"))
 """
 
 TBPARSE = """
@@ -158,6 +166,7 @@ def main() -> None:
         ("TensorBoard EventAccumulator", lambda: timed([PY, "-c", EVENT_ACCUMULATOR, a.logdir])),
         ("TensorBoard plugin loader", lambda: timed([PY, "-c", PLUGIN_LOADER, a.logdir])),
         ("tbparse", lambda: timed([PY, "-c", TBPARSE, a.logdir])),
+        ("terminalboard (LightReader)", lambda: timed([PY, "-c", TERMINALBOARD, a.logdir])),
         ("TensorBoard Rust server*", lambda: rust_server(a.logdir, 24_999)),
     ]
     results = []
