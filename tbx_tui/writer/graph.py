@@ -21,10 +21,7 @@ def torch_graph(model, input_to_model, verbose: bool, use_strict_trace: bool):
             "add_graph uses torch.utils.tensorboard's tracer, which needs the tensorboard "
             "package: pip install tensorboard"
         ) from exc
-    graph_def, step_stats = graph(model, input_to_model, verbose, use_strict_trace)
-    from tensorboard.compat.proto.config_pb2 import RunMetadata
-
-    run_metadata = RunMetadata(step_stats=step_stats)
+    graph_def, run_metadata = graph(model, input_to_model, verbose, use_strict_trace)
     return graph_def.SerializeToString(), run_metadata.SerializeToString()
 
 

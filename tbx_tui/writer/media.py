@@ -45,6 +45,7 @@ class MediaMethods:
         check_tag(tag)
         if isinstance(img_tensor, list | tuple):
             fmt = str(dataformats).upper()
+            fmt = fmt[1:] if fmt in ("NCHW", "NHWC") else fmt  # each item is one image
             if fmt not in ("CHW", "HWC"):
                 raise ValueError(
                     f"{tag!r}: a list of images needs dataformats 'CHW' or 'HWC', got {fmt!r}"

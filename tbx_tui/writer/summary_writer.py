@@ -119,18 +119,20 @@ class SummaryWriter(MediaMethods):
             return self._default_step
         return check_step(step, tag)
 
-    def _wall(self, walltime) -> float:
+    def _wall(self, walltime, tag: str = "") -> float:
         if walltime is None:
             return self._clock()
+        if isinstance(walltime, str | bytes):
+            raise TypeError(f"{tag!r}: walltime must be a number, got {walltime!r:.60}")
         try:
             return float(walltime)
         except (TypeError, ValueError):
-            raise TypeError(f"walltime must be a number, got {walltime!r:.60}") from None
+            raise TypeError(f"{tag!r}: walltime must be a number, got {walltime!r:.60}") from None
 
     def _put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0, key=None):
         """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
         key = self._summary_key if key is None else key
-        self._pipe.put((key, self._step(step, tag), self._wall(walltime), summary), nbytes)
+        self._pipe.put((key, self._step(step, tag), self._wall(walltime, tag), summary), nbytes)
 
     def _put_array(self, tag, values, step, walltime, build) -> None:
         """``build(array) -> summary bytes`` now, or later on the flusher for device values."""
@@ -192,7 +194,7 @@ class SummaryWriter(MediaMethods):
             step = global_step
         else:
             step = self._step(global_step, tag)
-        wall = self._clock() if walltime is None else self._wall(walltime)
+        wall = self._clock() if walltime is None else self._wall(walltime, tag)
         pipe = self._pipe
         with pipe.lock:
             if pipe.closed:
@@ -217,7 +219,7 @@ class SummaryWriter(MediaMethods):
         if not isinstance(tag_scalar_dict, dict):
             raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
         self._check_open()
-        wall = self._wall(walltime)
+        wall = self._wall(walltime, main_tag)
         step = self._step(global_step, main_tag)
         items = []
         for key, raw in tag_scalar_dict.items():
