@@ -112,7 +112,7 @@ def x_label(value: float, x_mode: str, span: float) -> str:
     if x_mode == "step":
         return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
     if x_mode == "relative":
-        return numfmt.duration(value)
+        return f"{value:.2g}s" if span < 10 else numfmt.duration(value)
     t = time.localtime(value)
     if span < 600:
         return time.strftime("%H:%M:%S", t)

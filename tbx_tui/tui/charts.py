@@ -152,9 +152,11 @@ class ScalarsView(Vertical):
         box.remove_children()
         widgets: list[Widget] = []
         if not groups:
-            message = "no scalars yet" if self.state.runs else "no runs yet"
-            if self.state.tag_re is not None and any(r.scalars for r in self.state.runs.values()):
-                message = "no tag matches the filter"
+            message = "no scalars yet" if self.state.runs else "no runs yet (waiting for data)"
+            if self.state.runs and not self.state.listed_runs():
+                message = "no run matches the run filter"
+            elif self.state.tag_re is not None and any(r.scalars for r in self.state.runs.values()):
+                message = "no tag matches the tag filter"
             widgets.append(Static(Text(message, style="dim"), classes="empty"))
         for group, tags in groups.items():
             count = f"  ({len(tags)})" if len(tags) > 1 else ""

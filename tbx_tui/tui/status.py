@@ -32,10 +32,10 @@ class StatusBar(Static):
         else:
             shown = len(s.visible_runs())
             runs = f"{len(s.runs)} runs" if shown == len(s.runs) else f"{shown}/{len(s.runs)} runs"
-            text.append(f"  {runs} · {s.point_count():,} points · {s.watch_mode}")
+            text.append(f"  {runs} · {s.point_count():,} pts · {s.watch_mode}")
             if s.last_update is not None:
                 stamp = time.strftime("%H:%M:%S", time.localtime(s.last_update))
-                text.append(f" · updated {stamp}", style="dim")
+                text.append(f" · {stamp}", style="dim")
         o = s.options
         flags = [f"smooth {o.smoothing:.2f}", f"x {o.x_mode}"]
         if o.log_y:
