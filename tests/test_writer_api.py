@@ -371,3 +371,25 @@ def test_device_value_errors_surface_at_flush(tmp_path):
         w.flush()
     w.close()
     assert _run(tmp_path).scalars["fine"].values.tolist() == [1.0]
+
+
+def test_histogram_bytes_are_what_protobuf_writes():
+    from tbx_tui.writer import summaries
+
+    for values in (np.arange(10.0), np.array([0.0]), np.array([-3.5, 1e-13, 7.0, np.inf])):
+        fields = summaries.histogram_proto("h", values)
+        ours = summaries.histogram("h", values)
+        mn, mx, num, total, squares, limits, counts = fields
+        histo = summary_pb2.HistogramProto(
+            min=mn,
+            max=mx,
+            num=num,
+            sum=total,
+            sum_squares=squares,
+            bucket_limit=limits.tolist(),
+            bucket=counts.tolist(),
+        )
+        ref = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="h", histo=histo)])
+        assert ours == ref.SerializeToString()
+    direct = summaries._count_in(np.array([0.0, 1.0, 1e-12, -1e-12, 5.5]), np.array([-1.0, 0, 1]))
+    assert direct.tolist() == np.histogram([0.0, 1.0, 1e-12, -1e-12, 5.5], [-1.0, 0, 1])[0].tolist()

@@ -9,6 +9,8 @@ used as is. Pillow encodes; matplotlib is imported only by :func:`figure_to_chw`
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import numpy as np
 
@@ -35,10 +37,13 @@ def _channels_ok(tag: str, c: int) -> None:
 
 
 def _to_uint8(arr: np.ndarray) -> np.ndarray:
+    """uint8 as is; anything else scaled by 255 (as tensorboardX does), clipped, NaN as 0."""
     if arr.dtype == np.uint8:
         return arr
-    scaled = np.nan_to_num(arr.astype(np.float32) * 255.0, nan=0.0, posinf=255.0, neginf=0.0)
-    return np.clip(scaled, 0, 255).astype(np.uint8)
+    scaled = arr.astype(np.float32) * np.float32(255.0)
+    np.fmax(scaled, 0, out=scaled)  # fmax/fmin drop NaN in favour of the bound
+    np.fmin(scaled, 255, out=scaled)
+    return scaled.astype(np.uint8)
 
 
 def grid(batch: np.ndarray, ncols: int = 8) -> np.ndarray:
@@ -79,24 +84,48 @@ def to_hwc(tag: str, arr: np.ndarray, dataformats: str = "CHW") -> np.ndarray:
     return np.repeat(hw[:, :, None], 3, axis=2)
 
 
-def encode_png(hwc: np.ndarray) -> bytes:
-    from PIL import Image
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    hwc = np.ascontiguousarray(_to_uint8(hwc))
-    mode = "RGBA" if hwc.shape[2] == 4 else "RGB"
-    buf = io.BytesIO()
-    Image.frombuffer(mode, (hwc.shape[1], hwc.shape[0]), hwc.tobytes(), "raw", mode, 0, 1).save(
-        buf, format="PNG", compress_level=1
+
+def encode_png(hwc: np.ndarray, level: int = 6) -> bytes:
+    """An 8-bit RGB or RGBA PNG of ``[H, W, 3 or 4]`` (floats taken as [0, 1]).
+
+    Written here rather than through Pillow, whose adaptive filter search dominates the cost
+    of small images: every row uses the "Up" filter (the byte-wise difference with the row
+    above, computed with numpy), which suits plots and photos alike; zlib does the rest.
+    """
+    pixels = np.ascontiguousarray(_to_uint8(hwc))
+    h, w, c = pixels.shape
+    rows = pixels.reshape(h, w * c)
+    filtered = np.empty((h, w * c + 1), dtype=np.uint8)
+    filtered[:, 0] = 2  # filter type Up
+    filtered[0, 1:] = rows[0]
+    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # wraps modulo 256
+    header = struct.pack(">IIBBBBB", w, h, 8, 6 if c == 4 else 2, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(filtered.tobytes(), level)),
+            _png_chunk(b"IEND", b""),
+        )
     )
-    return buf.getvalue()
+
+
+def image_pixels(tag: str, arr: np.ndarray, dataformats: str) -> np.ndarray:
+    """``[H, W, 3 or 4]`` uint8 pixels of ``arr``, a copy the caller may change afterwards."""
+    hwc = to_hwc(tag, arr, dataformats)
+    if hwc.shape[0] == 0 or hwc.shape[1] == 0:
+        raise ValueError(f"{tag!r}: image has no pixels (shape {tuple(arr.shape)})")
+    pixels = _to_uint8(hwc)
+    return pixels.copy() if np.shares_memory(pixels, arr) else pixels
 
 
 def image_png(tag: str, arr: np.ndarray, dataformats: str) -> tuple[int, int, int, bytes]:
     """(height, width, channels, PNG bytes)."""
-    hwc = to_hwc(tag, arr, dataformats)
-    if hwc.shape[0] == 0 or hwc.shape[1] == 0:
-        raise ValueError(f"{tag!r}: image has no pixels (shape {tuple(arr.shape)})")
-    return hwc.shape[0], hwc.shape[1], hwc.shape[2], encode_png(hwc)
+    pixels = image_pixels(tag, arr, dataformats)
+    return pixels.shape[0], pixels.shape[1], pixels.shape[2], encode_png(pixels)
 
 
 def draw_boxes(tag: str, hwc: np.ndarray, boxes: np.ndarray, labels=None) -> np.ndarray:

@@ -26,8 +26,12 @@ class MediaMethods:
         (or NCHW/NHWC, tiled in a grid)."""
         name = clean_tag(check_tag(tag))
 
-        def build(arr: np.ndarray) -> bytes:
-            return summaries.image(name, *images.image_png(tag, arr, dataformats))
+        def prepare(arr: np.ndarray) -> np.ndarray:
+            return images.image_pixels(tag, arr, dataformats)
+
+        def build(pixels: np.ndarray) -> bytes:
+            h, w, c = pixels.shape
+            return summaries.image(name, h, w, c, images.encode_png(pixels))
 
         shape = getattr(img_tensor, "shape", None)  # rank checked now, even for device arrays
         if shape is not None and isinstance(dataformats, str) and len(shape) != len(dataformats):
@@ -35,7 +39,7 @@ class MediaMethods:
                 f"{tag!r}: image of rank {len(shape)} (shape {tuple(shape)}) does not match "
                 f"dataformats {dataformats!r}"
             )
-        self._put_array(tag, img_tensor, global_step, walltime, build)
+        self._put_array(tag, img_tensor, global_step, walltime, build, prepare)
 
     def add_images(
         self, tag: str, img_tensor, global_step=None, walltime=None, dataformats: str = "NCHW"

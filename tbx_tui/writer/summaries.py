@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import wave
 
 import numpy as np
 
 from tbx_tui.proto import hparams_pb2, plugins_pb2, summary_pb2, tensor_pb2, types_pb2
+from tbx_tui.writer.encode import field_bytes
 
 Summary = summary_pb2.Summary
 SummaryMetadata = summary_pb2.SummaryMetadata
 
 _default_edges: np.ndarray | None = None
+_pack_d = struct.Struct("<d").pack
+_ZERO8 = bytes(8)
 
 
 def default_bin_edges() -> np.ndarray:
@@ -67,8 +71,20 @@ def _merge_bins(counts: np.ndarray, edges: np.ndarray, max_bins: int):
     return counts, new_edges
 
 
-def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=None):
-    """A ``HistogramProto`` of ``values`` (any shape), binned like tensorboardX.
+def histogram_input(tag: str, values: np.ndarray) -> np.ndarray:
+    """``values`` checked and copied as a flat float64 array."""
+    if not np.issubdtype(values.dtype, np.number) and values.dtype != np.bool_:
+        raise TypeError(f"{tag!r}: histogram values must be numeric, got {values.dtype}")
+    if np.iscomplexobj(values):
+        raise TypeError(f"{tag!r}: histogram values must be real, got {values.dtype}")
+    if values.size == 0:
+        raise ValueError(f"{tag!r}: cannot make a histogram of an empty array")
+    return np.array(values, dtype=np.float64).reshape(-1)
+
+
+def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=None) -> tuple:
+    """The fields of a ``HistogramProto`` of ``values`` (any shape), binned like tensorboardX:
+    (min, max, num, sum, sum_squares, bucket_limit, bucket).
 
     ``bins`` is ``'tensorflow'`` (TensorFlow's fixed exponential edges), or anything
     ``numpy.histogram`` takes (a rule name such as ``'auto'`` or ``'fd'``, a count, edges).
@@ -84,10 +100,11 @@ def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=No
     if values.size == 0:
         raise ValueError(f"{tag!r}: cannot make a histogram of an empty array")
     finite = values if np.isfinite(values).all() else values[np.isfinite(values)]
-    if isinstance(bins, str) and bins == "tensorflow":
-        bins = default_bin_edges()
     if finite.size == 0:
         counts, edges = np.zeros(1, np.int64), np.array([0.0, 0.0])
+    elif isinstance(bins, str) and bins == "tensorflow":
+        edges = default_bin_edges()
+        counts = _count_in(finite, edges)
     else:
         try:
             counts, edges = np.histogram(finite, bins=bins)
@@ -108,19 +125,60 @@ def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=No
         limits = edges[first : last + 2]
     else:
         kept, limits = np.zeros(2), np.array([0.0, 0.0])
-    return summary_pb2.HistogramProto(
-        min=values.min(),
-        max=values.max(),
-        num=values.size,
-        sum=values.sum(),
-        sum_squares=values.dot(values),
-        bucket_limit=limits.tolist(),
-        bucket=kept.tolist(),
+    return (
+        values.min(),
+        values.max(),
+        values.size,
+        values.sum(),
+        values.dot(values),
+        limits.astype(np.float64),
+        kept.astype(np.float64),
     )
 
 
+def _count_in(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``np.histogram(x, edges)[0]`` for finite ``x``, without sorting ``x``.
+
+    Bucket k holds ``edges[k] <= x < edges[k+1]``, the last one also ``x == edges[-1]``.
+    """
+    n = len(edges) - 1
+    index = np.searchsorted(edges, x, side="right")  # how many edges are <= x
+    counts = np.bincount(index, minlength=n + 2)[1 : n + 1]
+    counts[-1] += np.count_nonzero(x == edges[-1])
+    return counts
+
+
+def _f64_field(key: int, value: float) -> bytes:
+    raw = _pack_d(value)
+    return b"" if raw == _ZERO8 else bytes((key,)) + raw  # protobuf omits +0.0
+
+
+def histogram_proto_bytes(mn, mx, num, total, squares, limits, counts) -> bytes:
+    """A serialized ``HistogramProto``, byte for byte what protobuf writes, built directly
+    (protobuf's repeated fields cost about 0.1 us per element)."""
+    parts = [
+        _f64_field(0x09, float(mn)),
+        _f64_field(0x11, float(mx)),
+        _f64_field(0x19, float(num)),
+        _f64_field(0x21, float(total)),
+        _f64_field(0x29, float(squares)),
+    ]
+    if len(limits):
+        parts.append(field_bytes(b"\x32", np.asarray(limits, "<f8").tobytes()))
+    if len(counts):
+        parts.append(field_bytes(b"\x3a", np.asarray(counts, "<f8").tobytes()))
+    return b"".join(parts)
+
+
+def _histogram_summary(tag: str, histo: bytes) -> bytes:
+    value = field_bytes(b"\x0a", tag.encode("utf-8")) + field_bytes(b"\x2a", histo)
+    return field_bytes(b"\x0a", value)
+
+
 def histogram(tag: str, values: np.ndarray, bins="tensorflow", max_bins=None) -> bytes:
-    return _one(Summary.Value(tag=tag, histo=histogram_proto(tag, values, bins, max_bins)))
+    return _histogram_summary(
+        tag, histogram_proto_bytes(*histogram_proto(tag, values, bins, max_bins))
+    )
 
 
 def histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts) -> bytes:  # noqa: A002
@@ -133,16 +191,8 @@ def histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_co
         )
     if len(counts) == 0:
         raise ValueError(f"{tag!r}: a raw histogram needs at least one bucket")
-    histo = summary_pb2.HistogramProto(
-        min=float(min),
-        max=float(max),
-        num=float(num),
-        sum=float(sum),
-        sum_squares=float(sum_squares),
-        bucket_limit=limits.tolist(),
-        bucket=counts.tolist(),
-    )
-    return _one(Summary.Value(tag=tag, histo=histo))
+    histo = histogram_proto_bytes(min, max, num, sum, sum_squares, limits, counts)
+    return _histogram_summary(tag, histo)
 
 
 # -- text, pr curves, custom scalars -----------------------------------------------------------

@@ -134,13 +134,21 @@ class SummaryWriter(MediaMethods):
         key = self._summary_key if key is None else key
         self._pipe.put((key, self._step(step, tag), self._wall(walltime, tag), summary), nbytes)
 
-    def _put_array(self, tag, values, step, walltime, build) -> None:
-        """``build(array) -> summary bytes`` now, or later on the flusher for device values."""
+    def _put_array(self, tag, values, step, walltime, build, prepare=None) -> None:
+        """Queue the summary ``build(prepare(array))`` of ``values``.
+
+        ``prepare`` (validation and a private copy) runs now; ``build`` (binning, compression)
+        runs on the flusher thread, in parallel where numpy and zlib let go of the GIL. Device
+        arrays are read on the flusher thread too. Without ``prepare``, ``build`` runs now.
+        """
         self._check_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
-            job = _DeviceJob(arr, build)
+            job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
             self._put_summary(job, step, walltime, tag)
+        elif prepare is not None:
+            ready = prepare(arr)
+            self._put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
         else:
             data = build(arr)
             self._put_summary(data, step, walltime, tag, len(data))
@@ -267,6 +275,7 @@ class SummaryWriter(MediaMethods):
             global_step,
             walltime,
             lambda arr: summaries.histogram(name, arr, bins, max_bins),
+            lambda arr: summaries.histogram_input(tag, arr),
         )
 
     def add_histogram_raw(
@@ -459,3 +468,16 @@ class _DeviceJob:
 
     def __call__(self) -> bytes:
         return self.build(self.deferred.resolve())
+
+
+class _Later:
+    """Builds a summary from a prepared copy on the flusher thread."""
+
+    __slots__ = ("build", "ready")
+
+    def __init__(self, build, ready) -> None:
+        self.build = build
+        self.ready = ready
+
+    def __call__(self) -> bytes:
+        return self.build(self.ready)
