@@ -211,5 +211,7 @@ def resolve(
         return requested
     if not interactive:
         return "halfblock" if utf8_ok(encoding) else "ascii"
+    if encoding is None:
+        encoding = getattr(sys.stdout, "encoding", None)
     da1 = query_device_attributes() if probe else None
     return detect(env, encoding, da1).mode

@@ -193,3 +193,70 @@ async def test_filter_narrows_entries():
         assert len(view.entries) == 2
         view.close_filter(clear=True)
         assert len(view.entries) == 4
+
+
+@pytest.mark.parametrize(
+    "folder,expect",
+    [
+        (
+            "tbx",
+            {
+                "histograms": "weights/fc1",
+                "images": "fig/hist",
+                "text": "notes/text_summary",
+                "hparams": "adam",
+                "pr": "AUC",
+            },
+        ),
+        (
+            "torch",
+            {
+                "histograms": "weights/fc1",
+                "images": "fig/hist",
+                "text": "hello from torch",
+                "hparams": "hparam/acc",
+                "pr": "AUC",
+            },
+        ),
+        (
+            "tf/tf2",
+            {
+                "histograms": "act/relu",
+                "images": "imgs/noise",
+                "text": "log/msg",
+                "hparams": "no run logged hyperparameters",
+                "pr": "no PR curves",
+            },
+        ),
+        (
+            "tf/keras",
+            {
+                "histograms": "dense/bias/histogram",
+                "images": "no images",
+                "text": "no text summaries",
+                "hparams": "no run logged",
+                "pr": "no PR",
+            },
+        ),
+    ],
+)
+def test_views_in_the_app(corpus, folder, expect):
+    from textual.widgets import TabbedContent
+
+    from tbx_tui.tui.app import create_app
+
+    from .tui_helpers import FROZEN_NOW, loaded, screen_text
+
+    async def go():
+        app = create_app(corpus / folder, poll=0.2, clock=lambda: FROZEN_NOW, images="halfblock")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await loaded(pilot)
+            for view, needle in expect.items():
+                app.query_one("#views", TabbedContent).active = f"view-{view}"
+                await pilot.pause()
+                app.query_one(f"#view-{view} .view").focus()
+                await pilot.pause()
+                assert needle in screen_text(app), (view, needle)
+                await pilot.press("j", "k", "l", "h", "m", "m")
+
+    asyncio.run(go())

@@ -13,6 +13,7 @@ def run_app(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
+    from tbx_tui.termgraphics import resolve
     from tbx_tui.tui.app import create_app
 
     app = create_app(
@@ -20,7 +21,8 @@ def run_app(
         poll=args.poll,
         tag_filter=tag_re,
         run_filter=run_re,
-        images=getattr(args, "images", "auto"),
+        # sixel/kitty are detected before the app starts (the terminal is asked only now)
+        images=resolve(getattr(args, "images", "auto"), interactive=True),
     )
     app.run()
     return app.return_code or 0

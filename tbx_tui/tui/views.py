@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from textual.widget import Widget
 
 from tbx_tui.tui.charts import ScalarsView
+from tbx_tui.tui.histogram_view import HistogramView
+from tbx_tui.tui.hparams_view import HParamsView
+from tbx_tui.tui.image_view import ImageView
+from tbx_tui.tui.prcurve_view import PRCurveView
 from tbx_tui.tui.state import ViewState
+from tbx_tui.tui.text_view import TextView
 
 
 @dataclass(frozen=True)
@@ -25,4 +30,9 @@ class View:
 
 VIEWS: list[View] = [
     View("scalars", "Scalars", ScalarsView),
+    View("histograms", "Histograms", HistogramView),
+    View("images", "Images", ImageView),
+    View("text", "Text", TextView),
+    View("hparams", "HParams", HParamsView),
+    View("pr", "PR curves", PRCurveView),
 ]
