@@ -77,6 +77,9 @@ def script(mod, logdir: str) -> None:
         {"hparam/accuracy": 0.9, "hparam/loss": 0.25},
         name="hp",
     )
+    verts = rng.random((1, 4, 3))
+    faces = np.array([[[0, 1, 2], [1, 2, 3]]])
+    w.add_mesh("mesh", verts, colors=(verts * 255).astype(np.uint8), faces=faces, global_step=1)
     meta = [f"point{i}" for i in range(6)]
     w.add_embedding(
         rng.random((6, 3)), metadata=meta, label_img=rng.random((6, 3, 4, 4)), tag="emb"

@@ -173,6 +173,28 @@ class MediaMethods:
         self._check_open()
         self._put_raw(field_bytes(K_GRAPH_DEF, onnx_graph(onnx_model_file)))
 
+    def add_mesh(
+        self,
+        tag: str,
+        vertices,
+        colors=None,
+        faces=None,
+        config_dict=None,
+        global_step=None,
+        walltime=None,
+    ) -> None:
+        """A 3-D mesh or point cloud for the mesh dashboard: ``[B, N, 3]`` vertices, optional
+        colors and triangle faces, and a three.js ``config_dict``."""
+        check_tag(tag)
+        self._check_open()
+        parts = [(1, _now_array(vertices, tag))]
+        if faces is not None:
+            parts.append((2, _now_array(faces, tag)))
+        if colors is not None:
+            parts.append((3, _now_array(colors, tag)))
+        data = summaries.mesh(tag, parts, config_dict)
+        self._put_summary(data, global_step, walltime, tag, len(data))
+
     def add_openvino_graph(self, xmlname) -> None:
         raise NotImplementedError("tbx_tui does not read OpenVINO graphs; use tensorboardX")
 

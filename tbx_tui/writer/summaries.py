@@ -392,6 +392,31 @@ def audio(tag: str, samples: np.ndarray, sample_rate=44100) -> bytes:
     return _one(Summary.Value(tag=tag, audio=clip))
 
 
+def mesh(tag: str, parts: list[tuple[int, np.ndarray]], config_dict) -> bytes:
+    """Mesh plugin values ``<tag>_<kind>`` for (kind, ``[B, N, 3]`` array) pairs, kind 1
+    vertices, 2 faces, 3 colors."""
+    import json
+
+    from tbx_tui.proto import mesh_pb2
+
+    config = json.dumps(config_dict, sort_keys=True)
+    values = []
+    for kind, arr in parts:
+        if arr.ndim != 3 or arr.shape[2] != 3:
+            raise ValueError(f"{tag!r}: mesh arrays must be shaped [B, N, 3], got {arr.shape}")
+        content = mesh_pb2.MeshPluginData(
+            version=0, name=tag, content_type=kind, json_config=config, shape=list(arr.shape)
+        )
+        tensor = tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_FLOAT,
+            float_val=arr.astype(np.float32).reshape(-1).tolist(),
+            tensor_shape=_shape(*arr.shape),
+        )
+        meta = _plugin("mesh", content.SerializeToString())
+        values.append(Summary.Value(tag=f"{tag}_{kind}", tensor=tensor, metadata=meta))
+    return Summary(value=values).SerializeToString()
+
+
 def image(tag: str, height: int, width: int, channels: int, encoded: bytes) -> bytes:
     img = Summary.Image(
         height=height, width=width, colorspace=channels, encoded_image_string=encoded

@@ -26,11 +26,11 @@ from tbx_tui.writer.encode import (
     SummaryTarget,
     field_bytes,
     metadata_bytes,
-    summary_event,
 )
 from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
+from tbx_tui.writer.plugins import PluginMethods
 from tbx_tui.writer.values import Deferred, check_step, check_tag, clean_tag, to_array, to_scalar
 
 _time = time.time
@@ -44,7 +44,7 @@ def default_logdir(comment: str = "") -> str:
     return os.path.join("runs", stamp + "_" + socket.gethostname() + comment)
 
 
-class SummaryWriter(MediaMethods):
+class SummaryWriter(MediaMethods, PluginMethods):
     """Writes event files into ``logdir`` (default ``runs/<date>_<host><comment>``).
 
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
@@ -303,114 +303,6 @@ class SummaryWriter(MediaMethods):
         data = summaries.histogram_raw(tag, *stats, limits, counts)
         self._put_summary(data, global_step, walltime, tag, len(data))
 
-    def add_text(
-        self, tag: str, text_string: str, global_step: int | None = None, walltime=None
-    ) -> None:
-        check_tag(tag)
-        self._check_open()
-        data = summaries.text(tag, text_string)
-        self._put_summary(data, global_step, walltime, tag, len(data))
-
-    def add_pr_curve(
-        self,
-        tag: str,
-        labels,
-        predictions,
-        global_step: int | None = None,
-        num_thresholds: int = 127,
-        weights=None,
-        walltime: float | None = None,
-    ) -> None:
-        """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
-        check_tag(tag)
-        self._check_open()
-        arrays = [to_array(x, tag) for x in (labels, predictions)]
-        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
-        if weights is not None:
-            weights = to_array(weights, tag)
-            weights = weights.resolve() if isinstance(weights, Deferred) else weights
-        data = summaries.pr_curve(tag, arrays[0], arrays[1], num_thresholds, weights)
-        self._put_summary(data, global_step, walltime, tag, len(data))
-
-    def add_pr_curve_raw(
-        self,
-        tag: str,
-        true_positive_counts,
-        false_positive_counts,
-        true_negative_counts,
-        false_negative_counts,
-        precision,
-        recall,
-        global_step: int | None = None,
-        num_thresholds: int = 127,
-        weights=None,
-        walltime: float | None = None,
-    ) -> None:
-        check_tag(tag)
-        self._check_open()
-        raw = (
-            true_positive_counts,
-            false_positive_counts,
-            true_negative_counts,
-            false_negative_counts,
-            precision,
-            recall,
-        )
-        arrays = [to_array(x, tag) for x in raw]
-        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
-        data = summaries.pr_curve_raw(tag, *arrays, num_thresholds=num_thresholds)
-        self._put_summary(data, global_step, walltime, tag, len(data))
-
-    def add_custom_scalars(self, layout: dict) -> None:
-        """Layout ``{category: {chart: ['Multiline' or 'Margin', [tags]]}}`` for the
-        custom-scalars dashboard."""
-        self._check_open()
-        self._put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
-
-    def add_custom_scalars_multilinechart(
-        self, tags: list, category: str = "default", title: str = "untitled"
-    ) -> None:
-        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
-
-    def add_custom_scalars_marginchart(
-        self, tags: list, category: str = "default", title: str = "untitled"
-    ) -> None:
-        if len(tags) != 3:
-            raise ValueError(f"a margin chart needs 3 tags (value, lower, upper), got {len(tags)}")
-        self.add_custom_scalars({category: {title: ["Margin", tags]}})
-
-    def add_hparams(
-        self,
-        hparam_dict: dict,
-        metric_dict: dict,
-        name: str | None = None,
-        global_step: int | None = None,
-    ) -> None:
-        """One hparams session in the sub-run ``<logdir>/<name>`` (default: the time), with
-        each metric also written there as a scalar."""
-        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
-            raise TypeError("add_hparams: hparam_dict and metric_dict must be dicts")
-        self._check_open()
-        metrics = {}
-        for key, value in metric_dict.items():
-            check_tag(key, "metric name")
-            v = to_scalar(value, key)
-            metrics[key] = v.resolve() if isinstance(v, Deferred) else v
-        blobs = summaries.hparams(hparam_dict, metric_dict)
-        run = os.path.join(self.logdir, name or str(time.time()))
-        if not self._write_to_disk:
-            return
-        step = self._step(global_step, "hparams")
-        wall = self._wall(None)
-        f = EventFile(run, self._filename_suffix, self._pipe.framer)
-        try:
-            records = [summary_event(0, wall, blob) for blob in blobs]
-            for key, v in metrics.items():
-                records.append(summary_event(step, wall, _plain_scalar(clean_tag(key), v)))
-            f.write(b"".join(f.framer.frame(r) for r in records))
-        finally:
-            f.close()
-
     # -- lifecycle -----------------------------------------------------------------------------
 
     def get_logdir(self) -> str:
@@ -448,12 +340,6 @@ class SummaryWriter(MediaMethods):
             yield self
         finally:
             self._default_step, self._clock = saved
-
-
-def _plain_scalar(tag: str, value: float) -> bytes:
-    return summaries.Summary(
-        value=[summaries.Summary.Value(tag=tag, simple_value=value)]
-    ).SerializeToString()
 
 
 class _DeviceJob:
