@@ -88,7 +88,7 @@ def rust_server(logdir: str, last_step: int) -> tuple[float, float, int]:
     start = time.perf_counter()
     tb = os.path.join(os.path.dirname(PY), "tensorboard")
     proc = subprocess.Popen(
-        [tb, "--logdir", logdir, "--load_fast=true", "--port", str(port), "--bind_all=false"],
+        [tb, "--logdir", logdir, "--load_fast=true", "--port", str(port), "--host", "127.0.0.1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
