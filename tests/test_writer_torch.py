@@ -46,3 +46,15 @@ def test_add_graph_with_torch(tmp_path):
     acc.Reload()
     graph = acc.Graph()
     assert any("Linear" in node.op or "linear" in node.op for node in graph.node)
+
+
+def test_device_scalars_are_read_in_one_batch():
+    from tbx_tui.writer.values import Deferred, resolve_many
+
+    values = [torch.tensor(1.5), torch.tensor(2, dtype=torch.int64), torch.tensor(True)]
+    values.append(torch.tensor(0.25, dtype=torch.bfloat16))
+    deferred = [Deferred(v, f"t{i}", True) for i, v in enumerate(values)]
+    deferred.append(Deferred(torch.tensor(1 + 2j), "bad", True))
+    out = resolve_many(deferred)
+    assert out[:4] == [1.5, 2.0, 1.0, 0.25]
+    assert isinstance(out[4], TypeError) and "'bad'" in str(out[4])

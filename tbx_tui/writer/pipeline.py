@@ -26,7 +26,7 @@ import time
 import crc32c as _crc32c
 
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
-from tbx_tui.writer.values import Deferred
+from tbx_tui.writer.values import Deferred, resolve_many
 from tbx_tui.writer.vectorized import encode_scalars
 
 _crc = _crc32c.crc32c
@@ -159,19 +159,18 @@ class Pipeline:
             if min(keys) >= 0 and list(map(type, map(_fourth, batch))).count(float) == m:
                 encode_scalars(batch, keys, self.scalar_targets, self.framer)
                 return
+        waiting = [i for i, item in enumerate(batch) if item[3].__class__ is Deferred]
+        if waiting:
+            for i, value in zip(waiting, resolve_many([batch[i][3] for i in waiting]), strict=True):
+                if isinstance(value, Exception):
+                    self._keep(value)
+                    batch[i] = None
+                else:
+                    batch[i] = (batch[i][0], batch[i][1], batch[i][2], value)
         start = 0
         for i, item in enumerate(batch):
-            if item[0] >= 0:
-                if item[3].__class__ is float:
-                    continue
-                if item[3].__class__ is Deferred:
-                    try:
-                        batch[i] = (item[0], item[1], item[2], item[3].resolve())
-                    except Exception as exc:
-                        self._keep(exc)
-                        batch[i] = None
-                    else:
-                        continue
+            if item is not None and item[0] >= 0 and item[3].__class__ is float:
+                continue
             self._encode_run(batch, start, i)
             if batch[i] is not None:
                 self._encode_one(batch[i])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 
 import numpy as np
 
@@ -21,6 +22,7 @@ __all__ = [
     "clean_tag",
     "check_tag",
     "resolve_array",
+    "resolve_many",
     "resolve_scalar",
     "to_array",
     "to_scalar",
@@ -45,6 +47,38 @@ class Deferred:
         if self.scalar:
             return resolve_scalar(self.obj, self.tag)
         return resolve_array(self.obj, self.tag)
+
+
+def resolve_many(deferred: list[Deferred]) -> list:
+    """Each deferred scalar's float (or the exception reading it raised).
+
+    Torch tensors on one device are read together: one ``cat`` and one copy to the host, so the
+    writer's thread waits for the device once per batch rather than once per value.
+    """
+    out: list = [None] * len(deferred)
+    torch = sys.modules.get("torch")  # already imported by whoever made the tensors
+    if torch is not None:
+        groups: dict = {}
+        for i, d in enumerate(deferred):
+            obj = d.obj
+            if d.scalar and isinstance(obj, torch.Tensor) and not obj.is_complex():
+                groups.setdefault(obj.device, []).append(i)
+        for idx in groups.values():
+            if len(idx) < 2:
+                continue
+            try:
+                flat = torch.cat([deferred[i].obj.reshape(1) for i in idx])
+                for i, v in zip(idx, flat.to("cpu", torch.float64).tolist(), strict=True):
+                    out[i] = float(v)
+            except Exception:  # fall back to one at a time, which names the tag on error
+                pass
+    for i, d in enumerate(deferred):
+        if out[i] is None:
+            try:
+                out[i] = d.resolve()
+            except Exception as exc:
+                out[i] = exc
+    return out
 
 
 def check_tag(tag: object, what: str = "tag") -> str:
