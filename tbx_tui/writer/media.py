@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tbx_tui.writer import images, summaries
+from tbx_tui.writer import images, plugin_summaries, summaries
 from tbx_tui.writer.encode import K_GRAPH_DEF, K_TAGGED_RUN_METADATA, field_bytes
 from tbx_tui.writer.values import Deferred, check_tag, clean_tag, resolve_array, to_array
 
@@ -192,7 +192,7 @@ class MediaMethods:
             parts.append((2, _now_array(faces, tag)))
         if colors is not None:
             parts.append((3, _now_array(colors, tag)))
-        data = summaries.mesh(tag, parts, config_dict)
+        data = plugin_summaries.mesh(tag, parts, config_dict)
         self._put_summary(data, global_step, walltime, tag, len(data))
 
     def add_openvino_graph(self, xmlname) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 
-from tbx_tui.writer import summaries
+from tbx_tui.writer import plugin_summaries, summaries
 from tbx_tui.writer.encode import summary_event
 from tbx_tui.writer.event_file import EventFile
 from tbx_tui.writer.values import Deferred, check_tag, clean_tag, to_array, to_scalar
@@ -107,7 +107,7 @@ class PluginMethods:
             check_tag(key, "metric name")
             v = to_scalar(value, key)
             metrics[key] = v.resolve() if isinstance(v, Deferred) else v
-        blobs = summaries.hparams(hparam_dict, metric_dict)
+        blobs = plugin_summaries.hparams(hparam_dict, metric_dict)
         run = os.path.join(self.logdir, name or str(time.time()))
         if not self._write_to_disk:
             return
