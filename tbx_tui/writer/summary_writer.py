@@ -310,8 +310,12 @@ class SummaryWriter(MediaMethods, PluginMethods):
 
     def flush(self) -> None:
         """Hand everything added so far to the OS; raise any write error met since the last
-        flush (``OSError``) or any device value that could not be read."""
-        self._check_open()
+        flush (``OSError``) or any device value that could not be read.
+
+        After ``close()`` there is nothing left to flush and this does nothing, as in
+        tensorboardX (frameworks such as Lightning flush after closing)."""
+        if self._pipe.closed:
+            return
         self._pipe.flush()
 
     def close(self) -> None:
