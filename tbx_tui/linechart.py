@@ -50,6 +50,7 @@ def render(
             keep.append(Line(ln.x[ok], ln.y[ok], ln.rgb))
     if not keep:
         return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
     fig = plt.figure
     fig.clear()
     fig.theme("colorless")
