@@ -22,6 +22,7 @@ from tbx_tui.smoothing import ema
 X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
 _AXIS_GREY = 244
+RAW_BEHIND_MAX_RUNS = 12
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ def render(
     grey = plt.pixel(_AXIS_GREY) if color else None
     xmin = min(p.x0 for p, _ in lines)
     xmax = max(p.x1 for p, _ in lines)
-    for prepared, rgb in lines:  # raw, faint, behind
-        if opts.smoothing > 0:
+    for prepared, rgb in lines:  # raw, faint, behind (not with many runs: clutter, and slow)
+        if opts.smoothing > 0 and len(lines) <= RAW_BEHIND_MAX_RUNS:
             marker = plt.marker("braille", pixel=_faint(rgb) if color else None)
             sig = fig.signal(prepared.x.tolist(), prepared.raw.tolist(), marker=marker)
             sig.lines()

@@ -103,9 +103,11 @@ class TbxTop(App[int]):
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
+        self.state.generation += 1
         self.query_one(Sidebar).sync()
         for view in self.query(".view"):
-            view.sync()
+            if view.is_mounted:  # a view still composing gets the data on its next sync
+                view.sync()
         self.query_one(StatusBar).sync()
         if isinstance(self.screen, ZoomScreen):
             self.screen.sync()
@@ -139,9 +141,12 @@ class TbxTop(App[int]):
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
-        views = self.query_one("#views", TabbedContent)
-        pane = views.active_pane
-        return pane.query_one(".view") if pane is not None else None
+        for views in self.screen_stack[0].query("#views").results(TabbedContent):
+            pane = views.active_pane
+            if pane is not None:
+                for view in pane.query(".view"):
+                    return view
+        return None
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

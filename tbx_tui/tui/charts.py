@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -80,9 +81,15 @@ class ChartCard(Widget, can_focus=True):
         self.zoomed = zoomed
         self._key: tuple | None = None
         self._text: Text | None = None
+        self._strips: list[Strip] = []
+        self._key_generation = -1
         self.border_title = Text(safe_text(tag))
 
     def _cache_key(self, width: int, height: int) -> tuple:
+        if self._key_generation == self.state.generation and self._key is not None:
+            if self._key[-3:-1] == (width, height):
+                return self._key
+        self._key_generation = self.state.generation
         versions = tuple(
             (name, s.version, len(s))
             for name in self.state.visible_runs()
@@ -90,7 +97,12 @@ class ChartCard(Widget, can_focus=True):
         )
         return (versions, self.state.options, width, height, self.app.no_color)
 
-    def render(self) -> Text:
+    def _lines(self) -> list[Strip]:
+        """The card's lines as strips, rebuilt only when its data, options or size changed.
+
+        Strips, not a Text, are cached: a chart of many runs holds thousands of styled spans,
+        and a focus change (border colour) must not turn them into segments again.
+        """
         width, height = self.content_size.width, self.content_size.height
         key = self._cache_key(width, height)
         if key != self._key or self._text is None:
@@ -98,8 +110,19 @@ class ChartCard(Widget, can_focus=True):
             rows = height - len(header.plain.splitlines() or [""])
             body = chart_text(self.state, self.tag, width, rows, not self.app.no_color)
             self._text = Text("\n", no_wrap=True, end="").join([header, body])
+            console = self.app.console
+            self._strips = [
+                Strip(line.render(console, end=""), line.cell_len).adjust_cell_length(width)
+                for line in self._text.split("\n", allow_blank=True)[:height]
+            ]
             self._key = key
-        return self._text
+        return self._strips
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines()
+        if y < len(lines):
+            return lines[y].apply_style(self.rich_style)
+        return Strip.blank(self.content_size.width, self.rich_style)
 
     def action_zoom(self) -> None:
         if not self.zoomed:

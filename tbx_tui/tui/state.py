@@ -63,6 +63,9 @@ class ViewState:
     watch_mode: str = "starting"
     last_update: float | None = None
     loaded: bool = False
+    #: Bumped by the app after every change (data, options, filters, visibility), so that
+    #: widgets can tell in O(1) that nothing changed since they last looked.
+    generation: int = 0
 
     def update(self, runs: dict[str, RunView]) -> None:
         for name in runs:  # a run keeps its colour for the whole session
