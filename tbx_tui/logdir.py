@@ -61,6 +61,7 @@ class FileState:
     path: str
     inode: int = -1
     offset: int = 0  # bytes of the file read so far
+    size: int = 0  # its size when last seen
     pending: bytes = b""  # an incomplete record at the end, kept for the next read
     resyncing: bool = False
     warnings: int = 0
@@ -78,6 +79,12 @@ class Logdir:
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(root)
         self._runs: dict[str, RunState] = {}
+        self._budget = 0
+        #: False when the last refresh stopped at its ``max_bytes`` with bytes left unread.
+        self.complete = True
+        #: Bytes read so far, and the size of every event file seen (for a progress display).
+        self.bytes_read = 0
+        self.bytes_seen = 0
 
     @property
     def runs(self) -> dict[str, Run]:
@@ -87,8 +94,16 @@ class Logdir:
     def file_states(self, run: str) -> list[FileState]:
         return list(self._runs[run].files.values())
 
-    def refresh(self) -> set[str]:
-        """Read what is new on disk; return the names of runs that changed (added, grew, gone)."""
+    def refresh(self, max_bytes: int | None = None) -> set[str]:
+        """Read what is new on disk; return the names of runs that changed (added, grew, gone).
+
+        With ``max_bytes`` it stops after reading about that many bytes (runs and files keep
+        their name order, so the result is as if read in one go) and sets ``complete`` to False
+        when bytes are left: call again to go on. A long first load can so show progress and
+        fill in charts as it goes.
+        """
+        self._budget = max_bytes if max_bytes is not None else 1 << 62
+        self.complete = True
         changed: set[str] = set()
         found = discover(self.root)
         for name in list(self._runs):
@@ -102,6 +117,9 @@ class Logdir:
                 changed.add(name)
             if self._read_run(state, paths):
                 changed.add(name)
+        self.bytes_seen = sum(
+            fs.size for state in self._runs.values() for fs in state.files.values()
+        )
         return changed
 
     def _read_run(self, state: RunState, paths: list[str]) -> bool:
@@ -121,7 +139,11 @@ class Logdir:
             if fs.inode not in (-1, st.st_ino) or st.st_size < fs.offset:
                 return self._restart(state, paths)
             fs.inode = st.st_ino
+            fs.size = st.st_size
             if st.st_size > fs.offset:
+                if self._budget <= 0:  # keep file order: nothing after an unfinished file
+                    self.complete = False
+                    continue
                 changed |= self._read_file(state.run, fs, st.st_size)
         return changed
 
@@ -136,10 +158,15 @@ class Logdir:
             with open(fs.path, "rb") as f:
                 f.seek(fs.offset)
                 while fs.offset < size:
-                    chunk = f.read(min(READ_CHUNK, size - fs.offset))
+                    if self._budget <= 0:
+                        self.complete = False
+                        break
+                    chunk = f.read(min(READ_CHUNK, size - fs.offset, self._budget))
                     if not chunk:
                         break
                     fs.offset += len(chunk)
+                    self._budget -= len(chunk)
+                    self.bytes_read += len(chunk)
                     self._consume(run, fs, chunk)
         except OSError as exc:
             run.add_warning(f"{os.path.basename(fs.path)}: cannot read: {exc.strerror}")

@@ -277,3 +277,24 @@ def test_columnar_store_costs_about_24_bytes_per_point(tmp_path):
     series = ld.runs["r"].scalars["x"]
     assert len(series) == 20_000
     assert series.nbytes() <= 2 * 24 * 20_000  # growth slack at most 2x
+
+
+def test_refresh_with_a_byte_budget_reads_in_order_and_reports_progress(tmp_path):
+    first = [ef.scalar("loss", i, 1.0) for i in range(300)]
+    second = [ef.start(100), *(ef.scalar("loss", i, 2.0) for i in range(100, 150))]
+    ef.write(tmp_path / "r" / "events.out.tfevents.1.a", *first)
+    ef.write(tmp_path / "r" / "events.out.tfevents.2.a", *second)
+    ef.write(tmp_path / "s" / EV, *(ef.scalar("x", i, 1.0) for i in range(50)))
+    ld = Logdir(str(tmp_path))
+    rounds = 0
+    ld.refresh(max_bytes=1000)
+    while not ld.complete:
+        assert 0 < ld.bytes_read < ld.bytes_seen or ld.bytes_seen == 0
+        rounds += 1
+        ld.refresh(max_bytes=1000)
+    assert rounds > 5
+    assert ld.bytes_read == ld.bytes_seen
+    whole = Logdir(str(tmp_path))
+    whole.refresh()
+    assert _snapshot(ld) == _snapshot(whole)
+    assert steps_of(ld, "r", "loss") == list(range(150))
