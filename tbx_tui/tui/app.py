@@ -91,6 +91,7 @@ class TbxTop(App[int]):
     def _data_changed(self, message: DataChanged) -> None:
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
+        self.state.progress = message.progress
         self.state.last_update = self.state.clock()
         if not self.state.loaded:
             self.state.loaded = True

@@ -22,18 +22,29 @@ DEFAULT_POLL = 1.0
 SAFETY_POLL = 5.0
 #: After a notification, wait this long so that a burst of writes gives one read.
 DEBOUNCE = 0.05
+#: Bytes read per refresh: a big logdir is read in steps, charts filling in between them.
+READ_STEP = 32 << 20
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
 class DataChanged(Message):
     """The logdir changed: ``runs`` is every run now, ``changed`` the names that changed."""
 
-    def __init__(self, runs: dict[str, RunView], changed: set[str], mode: str, first: bool):
+    def __init__(
+        self,
+        runs: dict[str, RunView],
+        changed: set[str],
+        mode: str,
+        first: bool,
+        progress: tuple[int, int] | None = None,
+    ):
         super().__init__()
         self.runs = runs
         self.changed = changed
         self.mode = mode
         self.first = first
+        #: (bytes read, bytes seen) while a long load is still going on, else None.
+        self.progress = progress
 
     def can_replace(self, message: Message) -> bool:
         if isinstance(message, DataChanged):
@@ -111,7 +122,8 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
     first = True
     try:
         while not stop.is_set():
-            changed = logdir.refresh()
+            changed = logdir.refresh(max_bytes=READ_STEP)
+            progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
             if changed or first:
                 runs = logdir.runs
                 views = {
@@ -120,9 +132,10 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
                     else take(run, views.get(name))
                     for name, run in runs.items()
                 }
-                post(DataChanged(dict(views), set(changed), watcher.mode, first))
+                post(DataChanged(dict(views), set(changed), watcher.mode, first, progress))
                 first = False
-            watcher.wait(stop)
+            if logdir.complete:
+                watcher.wait(stop)
     except Exception as exc:  # the reader promises not to raise on bad data; report anything else
         post(LoadFailed(f"{type(exc).__name__}: {exc}"))
         raise

@@ -63,6 +63,8 @@ class ViewState:
     watch_mode: str = "starting"
     last_update: float | None = None
     loaded: bool = False
+    #: While a long first load goes on: (bytes read, bytes seen); None once everything is read.
+    progress: tuple[int, int] | None = None
     #: Bumped by the app after every change (data, options, filters, visibility), so that
     #: widgets can tell in O(1) that nothing changed since they last looked.
     generation: int = 0

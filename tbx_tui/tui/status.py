@@ -33,6 +33,10 @@ class StatusBar(Static):
             shown = len(s.visible_runs())
             runs = f"{len(s.runs)} runs" if shown == len(s.runs) else f"{shown}/{len(s.runs)} runs"
             text.append(f"  {runs} · {s.point_count():,} pts · {s.watch_mode}")
+            if s.progress is not None:
+                done, seen = s.progress
+                pct = 100 * done // max(seen, 1)
+                text.append(f" · reading {pct}% of {seen / 1e6:,.0f} MB", style="bold yellow")
             if s.last_update is not None:
                 stamp = time.strftime("%H:%M:%S", time.localtime(s.last_update))
                 text.append(f" · {stamp}", style="dim")
