@@ -60,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, "tbx-top: error: --width must be at least 20\n")
     if args.demo:
         if args.once or args.export or args.json:
-            parser.exit(2, "tbx-top: error: --demo opens the app; it can't be combined with "
-                        "--once, --json or --export\n")
+            parser.exit(
+                2,
+                "tbx-top: error: --demo opens the app; it can't be combined with "
+                "--once, --json or --export\n",
+            )
         from tbx_tui.tui.launch import run_demo
 
         return run_demo(args, tag_re, run_re)
