@@ -251,11 +251,13 @@ def test_views_in_the_app(corpus, folder, expect):
         app = create_app(corpus / folder, poll=0.2, clock=lambda: FROZEN_NOW, images="halfblock")
         async with app.run_test(size=(160, 48)) as pilot:
             await loaded(pilot)
+            number = {"histograms": "2", "images": "3", "text": "4", "hparams": "5", "pr": "6"}
             for view, needle in expect.items():
-                app.query_one("#views", TabbedContent).active = f"view-{view}"
+                await pilot.press(number[view])  # the number keys switch views
                 await pilot.pause()
-                app.query_one(f"#view-{view} .view").focus()
-                await pilot.pause()
+                assert app.query_one("#views", TabbedContent).active == f"view-{view}"
+                assert app.focused is not None
+                assert f"view-{view}" in [w.id for w in app.focused.ancestors_with_self]
                 assert needle in screen_text(app), (view, needle)
                 await pilot.press("j", "k", "l", "h", "m", "m")
 

@@ -186,6 +186,23 @@ class TbxTop(App[int]):
         self.state.hidden.clear()
         self.sync()
 
+    def action_show_view(self, index: int) -> None:
+        """Switch the main area to view ``index`` of VIEWS and give it the keyboard."""
+        if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
+            return
+        tabs = self.query_one("#views", TabbedContent)
+        tabs.active = f"view-{VIEWS[index].id}"
+        self.call_after_refresh(self._focus_active_view)
+
+    def _focus_active_view(self) -> None:
+        view = self._main_view()
+        if view is None:
+            return
+        for widget in view.walk_children(with_self=True):
+            if widget.focusable:
+                widget.focus()
+                return
+
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.display = not sidebar.display

@@ -29,6 +29,12 @@ APP_KEYS: tuple[Key, ...] = (
     Key("o", "o", "toggle_outliers", "Ignore outliers (5th-95th percentile)"),
     Key("a", "a", "show_all_runs", "Show every run", footer=False),
     Key("b", "b", "toggle_sidebar", "Show/hide the sidebar", footer=False),
+    Key("1", "1", "show_view(0)", "Scalars view", footer=False),
+    Key("2", "2", "show_view(1)", "Histograms view", footer=False),
+    Key("3", "3", "show_view(2)", "Images view", footer=False),
+    Key("4", "4", "show_view(3)", "Text view", footer=False),
+    Key("5", "5", "show_view(4)", "HParams view", footer=False),
+    Key("6", "6", "show_view(5)", "PR curves view", footer=False),
 )
 
 #: Keys handled by widgets, listed on the help screen only.
@@ -39,6 +45,12 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("enter", "Zoom the focused chart card; expand/collapse a folder in the tree"),
     ("esc", "Back: close zoom, help, or a filter (clearing it)"),
     ("ctrl+p", "Command palette: every action above by name"),
+    ("j k ↓ ↑  g G", "Histograms, Images, Text, PR: next/previous/first/last tag x run"),
+    ("m", "Histograms: waterfall <-> distribution (percentile bands)"),
+    ("h l ← →  ^ $", "Images: previous/next step, first/last step (PR curves: h l too)"),
+    ("n N", "Images: next/previous image of the same event"),
+    ("PgDn PgUp space", "Text: scroll"),
+    ("s", "HParams: sort by the column under the cursor (again: reverse)"),
 )
 
 
