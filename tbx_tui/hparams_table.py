@@ -77,7 +77,7 @@ def _metrics(run: Any) -> list[str]:
     """The metric tags a run declared; views without that list fall back to its ``hparam/``
     scalar tags (what tensorboardX and torch name them)."""
     declared = getattr(run, "hparam_metrics", None)
-    if declared is not None:
+    if declared:
         return list(declared)
     return sorted(t for t in run.scalars if t.startswith("hparam/"))
 

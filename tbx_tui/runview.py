@@ -42,6 +42,8 @@ class RunView:
     last_wall_time: float
     points: int
     hparams: dict[str, Any] = field(default_factory=dict)
+    #: Metric tags the run's hparams experiment declared (Lightning names them freely).
+    hparam_metrics: tuple[str, ...] = ()
     plugins: dict[str, str] = field(default_factory=dict)
     #: kind ("histograms", "images", ...) -> tag -> list of store.Point (copied lists)
     kinds: dict[str, dict[str, list]] = field(default_factory=dict)
@@ -78,6 +80,7 @@ def take(run: Run, previous: RunView | None = None) -> RunView:
         last_wall_time=run.last_wall_time,
         points=points,
         hparams=dict(run.hparams),
+        hparam_metrics=tuple(run.hparam_metrics),
         plugins=dict(run.plugins),
         kinds=kinds,
     )
