@@ -22,13 +22,13 @@ FOOTER_SIZE = 4
 OVERHEAD = HEADER_SIZE + FOOTER_SIZE
 #: Longest record we accept. A length CRC can pass by chance; a record over 1 GiB cannot be real.
 MAX_RECORD_BYTES = 1 << 30
-_MASK_DELTA = 0xA282EAD8
+MASK_DELTA = 0xA282EAD8
 
 
 def masked_crc32c(data: bytes | memoryview) -> int:
     """The CRC32C of ``data``, masked the way TFRecord files store it."""
     c = _crc(data)
-    return (((c >> 15) | (c << 17)) + _MASK_DELTA) & 0xFFFFFFFF
+    return (((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF
 
 
 def encode_record(data: bytes) -> bytes:

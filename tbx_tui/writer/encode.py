@@ -11,16 +11,13 @@ from __future__ import annotations
 import math
 import struct
 
-import crc32c as _crc32c
-
 from tbx_tui.proto import summary_pb2
+from tbx_tui.record import masked_crc32c
 
-_crc = _crc32c.crc32c
 _pack_d = struct.Struct("<d").pack
 _pack_f = struct.Struct("<f").pack
 _pack_q = struct.Struct("<Q").pack
 _pack_i = struct.Struct("<I").pack
-_MASK_DELTA = 0xA282EAD8
 _U64 = (1 << 64) - 1
 
 # Event field keys: wall_time (1, fixed64), step (2, varint), file_version (3, bytes),
@@ -60,11 +57,6 @@ def f32(value: float) -> bytes:
         return _pack_f(value)
     except OverflowError:
         return _pack_f(math.copysign(math.inf, value))
-
-
-def masked_crc(data: bytes) -> int:
-    c = _crc(data)
-    return (((c >> 15) | (c << 17)) + _MASK_DELTA) & 0xFFFFFFFF
 
 
 class ScalarTag:
@@ -135,11 +127,11 @@ class Framer:
         h = self._headers.get(n)
         if h is None:
             length = _pack_q(n)
-            h = length + _pack_i(masked_crc(length))
+            h = length + _pack_i(masked_crc32c(length))
             if len(self._headers) < 65536:
                 self._headers[n] = h
         return h
 
     def frame(self, data: bytes) -> bytes:
         """One framed record."""
-        return b"".join((self.header(len(data)), data, _pack_i(masked_crc(data))))
+        return b"".join((self.header(len(data)), data, _pack_i(masked_crc32c(data))))

@@ -25,6 +25,7 @@ import time
 
 import crc32c as _crc32c
 
+from tbx_tui.record import MASK_DELTA
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
 from tbx_tui.writer.values import Deferred, resolve_many
 from tbx_tui.writer.vectorized import encode_scalars
@@ -33,7 +34,6 @@ _crc = _crc32c.crc32c
 _pack_d = struct.Struct("<d").pack
 _pack_f = struct.Struct("<f").pack
 _pack_i = struct.Struct("<I").pack
-_MASK_DELTA = 0xA282EAD8
 _first = operator.itemgetter(0)
 _fourth = operator.itemgetter(3)
 _SMALL_STEPS = [b""] + [K_STEP + bytes((i,)) for i in range(1, 128)]
@@ -228,7 +228,7 @@ class Pipeline:
             out = enc.out
             out(h)
             out(data)
-            out(pack_i((((c >> 15) | (c << 17)) + _MASK_DELTA) & 0xFFFFFFFF))
+            out(pack_i((((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF))
 
     def raise_errors(self) -> None:
         with self.lock:

@@ -12,53 +12,8 @@ import operator
 
 import numpy as np
 
+from tbx_tui.crcvec import crc32c_rows
 from tbx_tui.writer.encode import Framer
-
-_POLY = 0x82F63B78  # CRC-32C (Castagnoli), reflected
-_MASK_DELTA = np.uint32(0xA282EAD8)
-
-
-def _tables() -> np.ndarray:
-    t0 = np.arange(256, dtype=np.uint32)
-    for _ in range(8):
-        t0 = np.where(t0 & 1, (t0 >> 1) ^ np.uint32(_POLY), t0 >> 1).astype(np.uint32)
-    tables = [t0]
-    for _ in range(7):
-        prev = tables[-1]
-        tables.append((prev >> 8) ^ t0[prev & 0xFF])
-    return np.stack(tables)
-
-
-_T = _tables()
-
-
-def crc32c_rows(data: np.ndarray) -> np.ndarray:
-    """Masked CRC32C of every row of a ``(m, n)`` uint8 array."""
-    m, n = data.shape
-    t = _T
-    crc = np.full(m, 0xFFFFFFFF, dtype=np.uint32)
-    j = 0
-    ff = np.uint32(0xFF)
-    while j + 8 <= n:
-        words = np.ascontiguousarray(data[:, j : j + 8]).view("<u4")
-        lo = words[:, 0] ^ crc
-        hi = words[:, 1]
-        crc = (
-            t[7][lo & ff]
-            ^ t[6][(lo >> 8) & ff]
-            ^ t[5][(lo >> 16) & ff]
-            ^ t[4][lo >> 24]
-            ^ t[3][hi & ff]
-            ^ t[2][(hi >> 8) & ff]
-            ^ t[1][(hi >> 16) & ff]
-            ^ t[0][hi >> 24]
-        )
-        j += 8
-    while j < n:
-        crc = t[0][(crc ^ data[:, j]) & ff] ^ (crc >> 8)
-        j += 1
-    crc ^= np.uint32(0xFFFFFFFF)
-    return ((crc >> 15) | (crc << 17)) + _MASK_DELTA  # wraps modulo 2**32
 
 
 def _varint_columns(steps: np.ndarray, width: int) -> np.ndarray:
