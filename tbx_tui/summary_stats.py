@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tbx_tui import numfmt
 from tbx_tui.logdir import Logdir
 from tbx_tui.store import Point, Run, ScalarSeries
 
@@ -95,14 +96,7 @@ def compact_number(value: float | int | None, digits: int = 5) -> str:
         return "-"
     if isinstance(value, int | np.integer):
         return str(int(value))
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    text = f"{value:.{digits}g}"
-    if text == "-0":
-        text = "0"
-    return text
+    return numfmt.compact(float(value), digits)
 
 
 #: Non-scalar kinds in report order, with their singular names.
