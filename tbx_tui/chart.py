@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -23,6 +24,21 @@ X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
 _AXIS_GREY = 244
 RAW_BEHIND_MAX_RUNS = 12
+#: With more runs than RAW_BEHIND_MAX_RUNS, the points of all lines of a chart together stay
+#: about under this: plotext's cost grows with the points it is given (~10 us each), and a
+#: hundred overlapping lines show no detail a finer downsampling would keep.
+MANY_RUNS_POINTS = 4000
+#: plotext keeps one global figure: whoever draws with it (any thread) holds this lock.
+PLOTEXT_LOCK = threading.RLock()
+
+
+def buckets_for(width: int, runs: int) -> int:
+    """Downsampling buckets per line for a chart ``width`` cells wide drawing ``runs`` lines:
+    about one per column (2 points each, min and max), fewer when many runs share the chart."""
+    buckets = max(8, width - 8)
+    if runs > RAW_BEHIND_MAX_RUNS:
+        buckets = min(buckets, max(8, MANY_RUNS_POINTS // (2 * runs)))
+    return buckets
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,11 @@ def render(
     lines = [(p, c) for p, c in lines if len(p.x)]
     if not lines:
         return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+    with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
+        return _draw(lines, width, height, opts, color)
+
+
+def _draw(lines, width: int, height: int, opts: Options, color: bool) -> str:
     fig = plt.figure
     plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
     fig.clear()

@@ -11,6 +11,7 @@ import numpy as np
 import plotext as plt
 
 from tbx_tui import histo
+from tbx_tui.chart import PLOTEXT_LOCK
 from tbx_tui.waterfall import format_number
 
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
@@ -41,6 +42,19 @@ def render(
     x_format=format_number,
 ) -> str:
     """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``)."""
+    with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
+        return _render(lines, width, height, xlim, ylim, color, x_format)
+
+
+def _render(
+    lines: Sequence[Line],
+    width: int,
+    height: int,
+    xlim: tuple[float, float] | None,
+    ylim: tuple[float, float] | None,
+    color: bool,
+    x_format,
+) -> str:
     if width < 12 or height < 4:
         return ""
     keep = []

@@ -13,7 +13,7 @@ import pytest
 
 from tbx_tui.tui.app import create_app
 
-from .tui_helpers import FROZEN_NOW, loaded
+from .tui_helpers import FROZEN_NOW, loaded, settled
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -36,7 +36,7 @@ def settle(*keys):
         await loaded(pilot)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause()
+        await settled(pilot)
 
     return run_before
 

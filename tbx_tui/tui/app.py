@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane, Tabs
+from textual.widget import Widget
+from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.help import HelpScreen
-from tbx_tui.tui.keys import APP_KEYS, app_bindings
+from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
 from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
@@ -29,6 +31,10 @@ MIN_WIDTH, MIN_HEIGHT = 50, 14
 
 class MainScreen(Screen[None]):
     """The default screen; it tells the app when the terminal was resized."""
+
+    #: Textual repaints the whole screen when focus moves; the widgets that lose and gain it
+    #: repaint themselves (their :focus styles), which is all a focus change shows here.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def on_resize(self) -> None:
         self.app.check_size()
@@ -69,7 +75,7 @@ class TbxTop(App[int]):
                         yield view.factory(self.state).add_class("view")
         yield LoadingIndicator(id="loading")
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -116,7 +122,8 @@ class TbxTop(App[int]):
     def _tick(self) -> None:
         """Once a second: the 'N ago' labels."""
         if self.state.loaded:
-            self.query_one(RunTree).relabel()
+            for tree in self.query(RunTree):  # none while the app shuts down
+                tree.relabel()
 
     @on(RunTree.Toggled)
     def _runs_toggled(self) -> None:

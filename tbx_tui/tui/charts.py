@@ -2,75 +2,142 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.console import Console
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tbx_tui import chart, numfmt
+from tbx_tui.runview import SeriesView
 from tbx_tui.sanitize import safe_text
+from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.state import ViewState, compile_filter
 
 CARD_MIN_WIDTH = 44
 CARD_HEIGHT = 14
-_CACHE = chart.PreparedCache()
+_CACHE = chart.PreparedCache()  # for chart_text() callers on their own thread
+_RENDER_CACHE = chart.PreparedCache()  # only the render thread touches this one
+
+#: One run's line in a chart: (run name, its series, its RGB colour).
+Entry = tuple[str, SeriesView, tuple[int, int, int]]
+
+
+def chart_entries(state: ViewState, tag: str) -> tuple[Entry, ...]:
+    """The visible runs that have ``tag``, with their series and colours (a snapshot: the series
+    are immutable views, so another thread may draw from it)."""
+    out = []
+    for name in state.visible_runs():
+        series = state.runs[name].scalars.get(tag)
+        if series is not None:
+            out.append((name, series, state.colors[name]))
+    return tuple(out)
 
 
 def chart_text(state: ViewState, tag: str, width: int, height: int, color: bool) -> Text:
     """The chart of ``tag`` over the visible runs, ``width`` x ``height`` cells."""
-    opts = state.options
-    lines = []
-    for name in state.visible_runs():
-        series = state.runs[name].scalars.get(tag)
-        if series is None:
-            continue
-        prepared = _CACHE.get(name, tag, series, opts, max(8, width - 8))
-        lines.append((prepared, state.colors[name]))
-    if not lines:
+    return _chart(chart_entries(state, tag), tag, state.options, width, height, color, _CACHE)
+
+
+def _chart(
+    entries: tuple[Entry, ...],
+    tag: str,
+    opts: chart.Options,
+    width: int,
+    height: int,
+    color: bool,
+    cache: chart.PreparedCache,
+) -> Text:
+    if not entries:
         return Text("\n (no visible run has this tag)", style="dim")
+    buckets = chart.buckets_for(width, len(entries))
+    lines = [(cache.get(name, tag, series, opts, buckets), rgb) for name, series, rgb in entries]
     ansi = chart.render(lines, width, height, opts, color=color)
     return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
 def latest_line(state: ViewState, tag: str, width: int, max_lines: int) -> Text:
     """Each visible run's latest value and step: ``● run 0.1234 @1200``."""
+    return _latest(chart_entries(state, tag), width, max_lines)
+
+
+def _latest(entries: tuple[Entry, ...], width: int, max_lines: int) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
-    entries = []
-    for name in state.visible_runs():
-        series = state.runs[name].scalars.get(tag)
-        if series is None:
-            continue
+    values = []
+    for name, series, rgb in entries:
         i = series.last_index()
-        entries.append((name, numfmt.compact(float(series.values[i])), int(series.steps[i])))
+        values.append((name, numfmt.compact(float(series.values[i])), int(series.steps[i]), rgb))
     lines_used, line_len = 1, 0
-    for k, (name, value, step) in enumerate(entries):
+    for k, (name, value, step, rgb) in enumerate(values):
         piece = f"{safe_text(name)} {value} @{numfmt.step(step)}"
         need = len(piece) + 4
         if line_len and line_len + need > width:
             if lines_used >= max_lines:
-                out.append(f" +{len(entries) - k}", style="dim")
+                out.append(f" +{len(values) - k}", style="dim")
                 break
             out.append("\n")
             lines_used, line_len = lines_used + 1, 0
-        color = "#{:02x}{:02x}{:02x}".format(*state.colors[name])
-        out.append("● ", style=color)
+        out.append("● ", style="#{:02x}{:02x}{:02x}".format(*rgb))
         out.append(piece + "  ")
         line_len += need
     return out
 
 
+@dataclass(frozen=True)
+class CardJob:
+    """Everything one card's frame is drawn from, taken on the UI thread; immutable."""
+
+    tag: str
+    entries: tuple[Entry, ...]
+    options: chart.Options
+    width: int
+    height: int
+    color: bool
+    header_lines: int
+
+    def draw(self, console: Console, cache: chart.PreparedCache = _RENDER_CACHE) -> list[Strip]:
+        """The card's lines (header, then chart) as strips; runs on the render thread."""
+        header = _latest(self.entries, self.width, self.header_lines)
+        rows = self.height - len(header.plain.splitlines() or [""])
+        body = _chart(self.entries, self.tag, self.options, self.width, rows, self.color, cache)
+        text = Text("\n", no_wrap=True, end="").join([header, body])
+        return [
+            Strip(line.render(console, end=""), line.cell_len).adjust_cell_length(self.width)
+            for line in text.split("\n", allow_blank=True)[: self.height]
+        ]
+
+
 class ChartCard(Widget, can_focus=True):
-    """One tag's chart: title, latest values, plotext lines."""
+    """One tag's chart: title, latest values, plotext lines.
+
+    Drawing is lazy and off the UI thread: when Textual asks for the card's lines (only cards in
+    view are asked), a card whose inputs changed sends a :class:`CardJob` to the render thread
+    and shows its previous frame (or "drawing…") until :class:`Drawn` brings the new one. A
+    frame is keyed by its inputs (tag, visible runs and their data versions, options, size), so
+    a focus change or a scroll never draws again, and a result whose key is no longer wanted
+    (the state moved on meanwhile) is dropped.
+    """
 
     class Zoom(Message):
         def __init__(self, tag: str) -> None:
             super().__init__()
             self.tag = tag
+
+    class Drawn(Message):
+        """A frame from the render thread (``strips``, or the exception that stopped it)."""
+
+        def __init__(self, key: tuple, strips: list[Strip] | Exception) -> None:
+            super().__init__()
+            self.key = key
+            self.strips = strips
 
     BINDINGS = [Binding("enter", "zoom", "Zoom")]
 
@@ -79,50 +146,100 @@ class ChartCard(Widget, can_focus=True):
         self.state = state
         self.tag = tag
         self.zoomed = zoomed
-        self._key: tuple | None = None
-        self._text: Text | None = None
+        self._key: tuple | None = None  # the inputs of the frame shown
+        self._wanted: tuple | None = None  # the inputs of the frame last asked for
         self._strips: list[Strip] = []
-        self._key_generation = -1
+        self._styled: tuple = (None, 0, [])  # (rich style, width, strips in that style)
+        self._current: tuple = (-1, None)  # (generation, size) -> key, see current_key()
         self.border_title = Text(safe_text(tag))
 
-    def _cache_key(self, width: int, height: int) -> tuple:
-        if self._key_generation == self.state.generation and self._key is not None:
-            if self._key[-3:-1] == (width, height):
-                return self._key
-        self._key_generation = self.state.generation
-        versions = tuple(
-            (name, s.version, len(s))
-            for name in self.state.visible_runs()
-            if (s := self.state.runs[name].scalars.get(self.tag)) is not None
-        )
-        return (versions, self.state.options, width, height, self.app.no_color)
-
-    def _lines(self) -> list[Strip]:
-        """The card's lines as strips, rebuilt only when its data, options or size changed.
-
-        Strips, not a Text, are cached: a chart of many runs holds thousands of styled spans,
-        and a focus change (border colour) must not turn them into segments again.
-        """
+    def current_key(self) -> tuple:
+        """What the card would draw now; O(visible runs) once per state generation and size."""
         width, height = self.content_size.width, self.content_size.height
-        key = self._cache_key(width, height)
-        if key != self._key or self._text is None:
-            header = latest_line(self.state, self.tag, width, 6 if self.zoomed else 1)
-            rows = height - len(header.plain.splitlines() or [""])
-            body = chart_text(self.state, self.tag, width, rows, not self.app.no_color)
-            self._text = Text("\n", no_wrap=True, end="").join([header, body])
-            console = self.app.console
-            self._strips = [
-                Strip(line.render(console, end=""), line.cell_len).adjust_cell_length(width)
-                for line in self._text.split("\n", allow_blank=True)[:height]
-            ]
-            self._key = key
-        return self._strips
+        generation, key = self._current
+        if (
+            generation == self.state.generation
+            and key is not None
+            and key[-3:-1]
+            == (
+                width,
+                height,
+            )
+        ):
+            return key
+        versions = tuple(
+            (name, s.version, len(s), rgb) for name, s, rgb in chart_entries(self.state, self.tag)
+        )
+        key = (versions, self.state.options, width, height, self.app.no_color)
+        self._current = (self.state.generation, key)
+        return key
+
+    @property
+    def drawn(self) -> bool:
+        """A frame (maybe an older one) is shown."""
+        return self._key is not None
+
+    @property
+    def up_to_date(self) -> bool:
+        """The frame shown is the one the state asks for now."""
+        return self._key is not None and self._key == self.current_key()
+
+    def request(self) -> None:
+        """Ask the render thread for the frame of the state now, unless shown or asked for."""
+        key = self.current_key()
+        if key == self._key or key == self._wanted:
+            return
+        width, height = key[2], key[3]
+        if width <= 0 or height <= 0:
+            return
+        self._wanted = key
+        job = CardJob(
+            self.tag,
+            chart_entries(self.state, self.tag),
+            self.state.options,
+            width,
+            height,
+            not self.app.no_color,
+            6 if self.zoomed else 1,
+        )
+        console = self.app.console
+        RENDERER.submit(
+            self,
+            lambda: job.draw(console),
+            lambda strips: self.post_message(self.Drawn(key, strips)),
+        )
+
+    def on_chart_card_drawn(self, message: ChartCard.Drawn) -> None:
+        message.stop()
+        if message.key != self._wanted:  # stale: a newer frame is on its way
+            return
+        if isinstance(message.strips, Exception):
+            error = Text(f" (chart failed: {message.strips!r})", style="red")
+            message.strips = [Strip(error.render(self.app.console))]
+        self._key, self._strips = message.key, message.strips
+        self._styled = (None, 0, [])
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.request()  # only cards on screen get here: the others are not drawn at all
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        lines = self._lines()
-        if y < len(lines):
-            return lines[y].apply_style(self.rich_style)
-        return Strip.blank(self.content_size.width, self.rich_style)
+        style = self.rich_style
+        width = self.content_size.width
+        if self._styled[:2] != (style, width):  # a focus change restyles, never redraws
+            strips = [s.adjust_cell_length(width).apply_style(style) for s in self._strips]
+            self._styled = (style, width, strips)
+        strips = self._styled[2]
+        if y < len(strips):
+            return strips[y]
+        if not strips and y == self.content_size.height // 2:
+            label = Text("drawing…".center(width), style="dim", end="")
+            return Strip(label.render(self.app.console), width).apply_style(style)
+        return Strip.blank(width, style)
+
+    def on_unmount(self) -> None:
+        RENDERER.cancel(self)
 
     def action_zoom(self) -> None:
         if not self.zoomed:
@@ -165,8 +282,10 @@ class ScalarsView(Vertical):
         if shape != self._shape:
             self._shape = shape
             self._relayout(groups)
-        for card in self.cards():
-            card.refresh()
+        screen = self.screen
+        for card in self.cards():  # cards out of view ask when they are scrolled into it
+            if screen.can_view_partial(card):
+                card.request()  # the old frame stays until the new one is drawn
 
     def _relayout(self, groups: dict[str, list[str]]) -> None:
         box = self.query_one("#cards", VerticalScroll)

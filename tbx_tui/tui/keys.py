@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,25 @@ def app_bindings() -> list[Binding]:
     return [
         Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
     ]
+
+
+class KeyFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual rebuilds the footer (a dozen widgets, then a layout of the whole screen) on every
+    focus change; moving between chart cards, which all offer the same keys, must not pay that.
+    """
+
+    _shown: tuple = ()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown and self._bindings_ready:
+            return
+        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # a rebuild was scheduled with these keys

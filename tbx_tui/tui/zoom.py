@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.keys import KeyFooter
 from tbx_tui.tui.state import ViewState
 from tbx_tui.tui.status import StatusBar
 
@@ -23,11 +23,11 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state)
         yield ChartCard(self.state, self.tag, zoomed=True, id="zoomed")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ChartCard).focus()
 
     def sync(self) -> None:
         self.query_one(StatusBar).sync()
-        self.query_one(ChartCard).refresh()
+        self.query_one(ChartCard).request()
