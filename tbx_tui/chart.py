@@ -155,6 +155,17 @@ def render(
         return _draw(lines, width, height, opts, color)
 
 
+def _add(fig, sig) -> None:
+    """``fig.draw(sig)`` without its colour-cycler bookkeeping: a Python loop over every point to
+    keep automatic colours apart, half of plotext's time with many runs, and our colours are
+    explicit. Falls back to ``draw`` if plotext's internals are not the ones of plotext 6."""
+    signals = getattr(fig, "_signals", None)
+    if signals is not None and hasattr(signals, "_add") and not fig._subplots():
+        signals._add(sig)
+    else:
+        fig.draw(sig)
+
+
 def _draw(lines, width: int, height: int, opts: Options, color: bool) -> str:
     fig = plt.figure
     plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
@@ -169,12 +180,12 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool) -> str:
             marker = plt.marker("braille", pixel=_faint(rgb) if color else None)
             sig = fig.signal(prepared.x.tolist(), prepared.raw.tolist(), marker=marker)
             sig.lines()
-            fig.draw(sig)
+            _add(fig, sig)
     for prepared, rgb in lines:
         marker = plt.marker("braille", pixel=rgb if color else None)
         sig = fig.signal(prepared.xs.tolist(), prepared.smooth.tolist(), marker=marker)
         sig.lines()
-        fig.draw(sig)
+        _add(fig, sig)
     if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
         ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
         ylo, yhi = math.floor(min(ys)), math.ceil(max(ys))
