@@ -17,7 +17,7 @@ if importlib.util.find_spec("torch") is not None:
     from torch.utils.tensorboard import SummaryWriter as TorchWriter  # noqa: F401
 if importlib.util.find_spec("tensorflow") is not None:
     from tensorflow.core.util import event_pb2 as tf_event
-    assert tf_event.Event.FromString(raw_probe := b"\x10\x05").step == 5
+    assert tf_event.Event.FromString(b"\x10\x05").step == 5
 ev = our_event.Event(step=3, wall_time=1.0)
 ev.summary.value.add(tag="t", simple_value=2.0)
 raw = ev.SerializeToString()
