@@ -21,10 +21,9 @@ FAST_MIN_RECORDS = 256
 
 
 def _decode_one(run: Run, view: memoryview, offset: int, length: int, ctx: tuple[str, int, str]):
-    path, base, name = ctx
+    _, base, name = ctx
     try:
-        event = parse_event(view[offset : offset + length])
-        return event
+        return parse_event(view[offset : offset + length])
     except ValueError as exc:
         run.add_warning(f"{name}: record at byte {base + offset - 12}: {exc}")
         return None

@@ -18,6 +18,8 @@ from tbx_tui.crcvec import byte_view, crc32c_at
 _U64 = struct.Struct("<Q").unpack_from
 #: Records up to this long are checked with per-position tables; longer ones one by one in C.
 _TABLED_MAX = 128
+#: Offsets checked per step when searching for the next valid header.
+_RESYNC_WINDOW = 1 << 16
 
 
 def _data_crc_ok(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -50,6 +52,24 @@ class FrameResult:
     consumed: int = 0
     warnings: list[str] = field(default_factory=list)
     resyncing: bool = False
+
+
+def resync(buf: bytes, start: int, end: int) -> int:
+    """:func:`tbx_tui.record.resync`, vectorised: every candidate offset of a window is checked
+    at once, so a long damaged stretch (say a block of zeros after a crash) costs milliseconds."""
+    last = end - record.HEADER_SIZE
+    if last - start < _RESYNC_WINDOW:
+        return record.resync(buf, start, end)
+    u8, u16 = np.frombuffer(buf, dtype=np.uint8), byte_view(buf, "<u2")
+    u32, u64 = byte_view(buf, "<u4"), byte_view(buf, "<u8")
+    limit = np.uint64(record.MAX_RECORD_BYTES)
+    for lo in range(start, last + 1, _RESYNC_WINDOW):
+        at = np.arange(lo, min(lo + _RESYNC_WINDOW, last + 1), dtype=np.int64)
+        ok = (u64[at] <= limit) & (crc32c_at(u8, u16, at, 8) == u32[at + 8])
+        hits = np.flatnonzero(ok)
+        if hits.size:
+            return int(at[hits[0]])
+    return max(start, end - record.HEADER_SIZE + 1)
 
 
 def _follow_python(buf: bytes, pos: int, end: int, limit: int) -> tuple[list[int], int, bool]:
@@ -127,7 +147,7 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
     pos = 0
     still_resyncing = False
     if resyncing:
-        pos = record.resync(buf, 0, end)
+        pos = resync(buf, 0, end)
         still_resyncing = pos + record.HEADER_SIZE > end
     while pos + record.HEADER_SIZE <= end:
         starts, stop = _follow(buf, pos, end)
@@ -158,7 +178,7 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
         raw = _U64(buf, pos)[0]
         what = "absurd length" if raw > record.MAX_RECORD_BYTES else "bad length CRC"
         warnings.append(f"{what} at byte {base + pos}; resynchronised")
-        pos = record.resync(buf, pos + 1, end)
+        pos = resync(buf, pos + 1, end)
         still_resyncing = pos + record.HEADER_SIZE > end
     if offsets:
         off, ln = np.concatenate(offsets), np.concatenate(lengths)

@@ -298,3 +298,21 @@ def test_refresh_with_a_byte_budget_reads_in_order_and_reports_progress(tmp_path
     whole.refresh()
     assert _snapshot(ld) == _snapshot(whole)
     assert steps_of(ld, "r", "loss") == list(range(150))
+
+
+def test_long_damaged_stretch_resyncs_the_same_both_ways(tmp_path):
+    good = b"".join(ef.scalar("z", i, float(i)) for i in range(3000))
+    zeros = bytes(300_000)  # a block of zeros, as a crash on some file systems leaves
+    noise = bytes(random.Random(3).getrandbits(8) for _ in range(70_000))
+    data = good[: len(good) // 2 + 7] + zeros + noise + good[len(good) // 2 + 7 :]
+    slow = record.scan(data)
+    fast = fastframe.frame(data)
+    assert [o for o, _ in slow.spans] == fast.offsets.tolist()
+    # the record cut in two fails its data CRC; after it the reader resynchronises once
+    assert slow.warnings == fast.warnings and len(fast.warnings) == 2
+    assert slow.consumed == fast.consumed == len(data)
+    ef.write(tmp_path / "r" / EV, data)
+    ld = Logdir(str(tmp_path))
+    ld.refresh()
+    assert len(ld.runs["r"].scalars["z"]) == 2999  # only the record cut in two is lost
+    assert ld.runs["r"].warnings == 2
