@@ -233,3 +233,45 @@ def test_deleted_run_goes_away_and_new_run_appears(corpus):
             assert "train/loss" in tags_shown(app)
 
     run(go())
+
+
+def test_view_keys_never_focus_a_hidden_filter_box(corpus):
+    """2 then 1 gave the keyboard to Scalars' hidden tag box: b, x, even q were typed into it."""
+
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("2")
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            assert isinstance(app.focused, ChartCard)
+            await pilot.press("b")  # the sidebar key, not a filter letter
+            assert app.state.tag_re is None
+            assert not app.query_one("#sidebar").display
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running
+
+    run(go())
+
+
+def test_run_filter_shows_the_hidden_sidebar(corpus):
+    """b hid the sidebar, then r opened its filter unseen: every key vanished into it."""
+
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("b")
+            assert not app.query_one("#sidebar").display
+            await pilot.press("r")
+            await pilot.pause()
+            assert app.query_one("#sidebar").display
+            assert app.focused is app.query_one("#run-filter")
+            await pilot.press(*"lr", "enter")
+            await pilot.pause()
+            assert app.state.listed_runs() == ["main/lr/group0", "main/lr/group1"]
+
+    run(go())

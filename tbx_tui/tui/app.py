@@ -205,10 +205,15 @@ class TbxTop(App[int]):
         view = self._main_view()
         if view is None:
             return
-        for widget in view.walk_children(with_self=True):
-            if widget.focusable:
+        # the focus chain holds only widgets on screen: a hidden filter box must never get the
+        # keyboard (keys typed into it would be invisible, q included)
+        chain = self.screen.focus_chain
+        for widget in chain:
+            if view in widget.ancestors_with_self:
                 widget.focus()
                 return
+        if self.focused is not None and self.focused not in chain:
+            self.screen.set_focus(None)  # nothing to focus in the view: keep keys app-wide
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)

@@ -166,6 +166,7 @@ class Sidebar(Vertical):
             note.update(Text(f"⚠ {count} damaged record(s) skipped", style="yellow"))
 
     def open_filter(self) -> None:
+        self.display = True  # hidden with b: typing into an unseen box would swallow every key
         box = self.query_one("#run-filter", Input)
         box.display = True
         box.focus()
