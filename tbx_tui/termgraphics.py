@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -164,9 +165,11 @@ def detect(
     return Capability(text_mode, in_tmux, "no graphics protocol detected")
 
 
-def query_device_attributes(timeout: float = 0.15) -> str | None:
-    """Ask the terminal for its primary device attributes and return the reply, or None when
-    stdin/stdout is not a TTY or nothing answers within ``timeout`` seconds (POSIX only)."""
+def _ask(query: str, timeout: float = 0.15) -> str | None:
+    """Write ``query`` followed by a primary device attributes request and return everything the
+    terminal answers up to the end of that DA1 reply (every terminal answers DA1, so a query it
+    ignores costs no timeout), or None when stdin/stdout is not a TTY or nothing answers within
+    ``timeout`` seconds (POSIX only)."""
     try:
         import select
         import termios
@@ -183,9 +186,9 @@ def query_device_attributes(timeout: float = 0.15) -> str | None:
     reply = b""
     try:
         tty.setcbreak(fd, termios.TCSANOW)
-        sys.stdout.write(f"{ESC}[c")
+        sys.stdout.write(f"{query}{ESC}[c")
         sys.stdout.flush()
-        while not reply.endswith(b"c") and len(reply) < 256:
+        while not _DA1_END.search(reply) and len(reply) < 512:
             ready, _, _ = select.select([fd], [], [], timeout)
             if not ready:
                 break
@@ -193,7 +196,77 @@ def query_device_attributes(timeout: float = 0.15) -> str | None:
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, old)
     text = reply.decode("ascii", "replace")
-    return text if text.endswith("c") else None
+    return text if _DA1_END.search(reply) else None
+
+
+_DA1_END = re.compile(rb"\x1b\[\?[0-9;]*c$")
+
+
+def query_device_attributes(timeout: float = 0.15) -> str | None:
+    """Ask the terminal for its primary device attributes and return the reply, or None when
+    stdin/stdout is not a TTY or nothing answers within ``timeout`` seconds (POSIX only)."""
+    reply = _ask("", timeout)
+    return reply[reply.rfind(ESC) :] if reply else None
+
+
+def parse_sixel_geometry(reply: str | None) -> tuple[int, int] | None:
+    """The largest sixel image (width, height in pixels) from a terminal's reply to the
+    XTSMGRAPHICS query ``CSI ? 2 ; 1 ; 0 S`` (``CSI ? 2 ; 0 ; W ; H S``); None without one."""
+    m = re.search(r"\x1b\[\?2;0;(\d+);(\d+)S", reply or "")
+    if not m or not int(m[1]) or not int(m[2]):
+        return None
+    return int(m[1]), int(m[2])
+
+
+def query_sixel_geometry(timeout: float = 0.15) -> tuple[int, int] | None:
+    """Ask the terminal (XTSMGRAPHICS) for the largest sixel image it will draw: xterm silently
+    drops a sixel image larger than its ``maxGraphicSize`` (1000x1000 by default) or its window."""
+    return parse_sixel_geometry(_ask(f"{ESC}[?2;1;0S", timeout))
+
+
+def cell_pixels(fd: int | None = None) -> tuple[int, int] | None:
+    """The size in pixels (width, height) of one terminal cell from the tty's window size
+    (``TIOCGWINSZ``, which xterm, foot, kitty, WezTerm and others fill in), or None when ``fd``
+    (default: the real stdout) is no terminal or reports no pixel size."""
+    try:
+        import fcntl
+        import struct
+        import termios
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    try:
+        fd = sys.__stdout__.fileno() if fd is None else fd
+        raw = fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8)
+    except (AttributeError, OSError, ValueError):
+        return None
+    rows, cols, xpix, ypix = struct.unpack("HHHH", raw)
+    if not (rows and cols and xpix >= cols and ypix >= rows):
+        return None
+    return xpix // cols, ypix // rows
+
+
+def sixel_size(
+    image: tuple[int, int],
+    cols: int,
+    rows: int,
+    cell: tuple[int, int],
+    limit: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """The pixel size to draw an ``image`` (width, height) at in ``cols`` x ``rows`` cells of
+    ``cell`` pixels: as large as fits, aspect kept, within ``limit`` (the terminal's largest sixel
+    image), in a box whose height is a whole number of six-pixel sixel bands so that the last band
+    stays inside the last row (a band past it would make the terminal scroll the screen)."""
+    box_w, box_h = cols * cell[0], rows * cell[1]
+    if limit is not None:
+        box_w, box_h = min(box_w, limit[0]), min(box_h, limit[1])
+    box_h -= box_h % 6
+    iw, ih = image
+    if box_w < 1 or box_h < 1 or iw < 1 or ih < 1:
+        return 0, 0
+    scale = min(box_w / iw, box_h / ih)
+    w = max(1, min(box_w, int(iw * scale)))
+    h = max(1, min(box_h, int(ih * scale)))
+    return w, h
 
 
 def resolve(

@@ -7,6 +7,7 @@ through the bounded cache of :mod:`tbx_tui.imagecells`.
 
 from __future__ import annotations
 
+from PIL import Image
 from rich.color import Color
 from rich.control import Control
 from rich.segment import ControlType, Segment
@@ -77,57 +78,82 @@ class ImageBody(Widget):
 
 
 class GraphicsBody(Widget):
-    """The selected image as sixel or kitty graphics, written where the widget is on screen."""
+    """The selected image as sixel or kitty graphics, written where the widget is on screen.
+
+    Every line of the widget is painted blank in its background first (a terminal drops the
+    sixel pixels under cells written over, so this wipes the previous image and whatever the
+    previous view left there), and the graphics sequence goes at the end of the last line drawn.
+    """
 
     DEFAULT_CSS = "GraphicsBody { height: 1fr; }"
 
-    def __init__(self, view: ImageView, protocol: str, tmux: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        view: ImageView,
+        protocol: str,
+        tmux: bool = False,
+        sixel_limit: tuple[int, int] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.view = view
         self.protocol = protocol
         self.tmux = tmux
+        self.sixel_limit = sixel_limit
         self._key: tuple | None = None
         self._seq = ""
 
-    def sequence(self, cols: int, rows: int) -> str:
+    def cell_size(self) -> tuple[int, int]:
+        """Pixels per cell: the terminal's when it reports them, else :data:`CELL_PX`."""
+        return termgraphics.cell_pixels() or CELL_PX
+
+    def sequence(self, cols: int, rows: int, cell: tuple[int, int] | None = None) -> str:
         info = self.view.image_info()
-        key = (info, cols, rows)
+        cell = cell or CELL_PX
+        key = (info, cols, rows, cell, self.sixel_limit)
         if key == self._key:
             return self._seq
         seq = ""
         if info is not None and cols > 0 and rows > 0:
             img = imagecells.load_image(info)
-            cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
             if self.protocol == "sixel":
-                w = max(1, min(cw * CELL_PX[0], round(img.width * ch * CELL_PX[1] / img.height)))
-                h = max(1, round(img.height * w / img.width))
-                seq = termgraphics.sixel(img.resize((w, h)) if (w, h) != img.size else img)
+                w, h = termgraphics.sixel_size(img.size, cols, rows, cell, self.sixel_limit)
+                if w and h:
+                    if (w, h) != img.size:  # pixels stay sharp squares when enlarged
+                        up = w > img.width
+                        how = Image.Resampling.NEAREST if up else Image.Resampling.LANCZOS
+                        img = img.convert("RGB").resize((w, h), how)
+                    seq = termgraphics.sixel(img)
             else:
+                cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
                 png = termgraphics.png_bytes(img)
                 seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
-            if self.tmux:
+            if seq and self.tmux:
                 seq = termgraphics.tmux_wrap(seq)
         self._key, self._seq = key, seq
         return seq
 
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.size.width
-        blank = Strip.blank(width)
+        blank = Strip.blank(width, self.rich_style)
+        if crop.height < 1:
+            return []
         try:
             region = self.screen.find_widget(self).visible_region
-            seq = self.sequence(region.width, region.height)
+            seq = self.sequence(region.width, region.height, self.cell_size())
         except Exception:
             return [blank] * crop.height
-        if not seq or crop.height < 1:
+        if not seq:
             return [blank] * crop.height
-        lines = [blank] * (crop.height - 1)
+        # the last line: blank cells, then the image from the widget's top-left corner (drawn
+        # after every blank line above it), then the cursor back to where the line ended
         segments = [
+            *blank,
             Segment(Control.move_to(region.x, region.y).segment.text, _NULL),
             Segment(seq, _NULL, control=((ControlType.CURSOR_FORWARD, 0),)),
             Segment(Control.move_to(region.right, region.bottom).segment.text, _NULL),
         ]
-        lines.append(Strip(segments, cell_length=width))
-        return lines
+        return [blank] * (crop.height - 1) + [Strip(segments, cell_length=width)]
 
 
 class ImageView(EntryView):
@@ -163,7 +189,8 @@ class ImageView(EntryView):
     def compose_body(self) -> ComposeResult:
         mode = self.mode
         if mode in ("sixel", "kitty"):
-            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux)
+            limit = getattr(self.app, "sixel_limit", None)
+            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux, sixel_limit=limit)
         else:
             yield ImageBody(self)
 

@@ -13,17 +13,21 @@ def run_app(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
-    from tbx_tui.termgraphics import resolve
+    from tbx_tui.termgraphics import query_sixel_geometry, resolve
     from tbx_tui.tui.app import create_app
 
+    # sixel/kitty are detected before the app starts (the terminal is asked only now), and so is
+    # the largest sixel image the terminal draws (xterm drops larger ones without a trace)
+    images = resolve(getattr(args, "images", "auto"), interactive=True)
     app = create_app(
         logdir,
         poll=args.poll,
         tag_filter=tag_re,
         run_filter=run_re,
-        # sixel/kitty are detected before the app starts (the terminal is asked only now)
-        images=resolve(getattr(args, "images", "auto"), interactive=True),
+        images=images,
     )
+    if images == "sixel":
+        app.sixel_limit = query_sixel_geometry()
     app.run()
     return app.return_code or 0
 
