@@ -301,9 +301,23 @@ def use_color(stream: TextIO) -> bool:
         return False
 
 
+def locale_forced_utf8() -> bool:
+    """Whether Python writes UTF-8 only because the locale is C/POSIX (PEP 538/540).
+
+    Python then switches to UTF-8 on its own, but the locale still declares an ASCII terminal:
+    ``LANG=C tbx-top --once`` must print ASCII. An explicit ``PYTHONUTF8``, ``-X utf8`` or
+    ``PYTHONIOENCODING`` is the user's choice and wins.
+    """
+    if not sys.flags.utf8_mode or "utf8" in sys._xoptions:
+        return False
+    return not (os.environ.get("PYTHONUTF8") or os.environ.get("PYTHONIOENCODING"))
+
+
 def style_for(stream: TextIO, args: argparse.Namespace | None = None) -> Style:
     width = getattr(args, "width", None) or shutil.get_terminal_size().columns
     encoding = getattr(stream, "encoding", None) or "ascii"
+    if locale_forced_utf8() and encoding.lower().replace("-", "") == "utf8":
+        encoding = "ascii"
     return Style(width=max(width, 20), color=use_color(stream), encoding=encoding, options=args)
 
 

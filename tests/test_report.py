@@ -294,6 +294,23 @@ def test_text_report_ascii_fallback():
     assert any(ch in line.split()[-1] for ch in ASCII_LEVELS)
 
 
+def test_text_report_ascii_in_the_c_locale():
+    """LANG=C / LC_ALL=C declare an ASCII terminal, though Python itself then writes UTF-8."""
+    for locale_env in ({"LC_ALL": "C", "LANG": "C"}, {"LC_ALL": "", "LC_CTYPE": "", "LANG": "C"}):
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONUTF8")}
+        env.update(locale_env, NO_COLOR="1")
+        proc = subprocess.run(
+            [sys.executable, "-m", "tbx_tui.cli", str(CORPUS), "--once", "--width", "80"],
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        out = proc.stdout.decode("ascii")  # raises if anything is not ASCII
+        assert "\\u635f\\u5931/\\u03bb" in out and "\\e[2J" in out
+
+
 def run_in_pty(args: list[str], env: dict[str, str]) -> bytes:
     """Run the CLI with stdout on a pseudo-terminal; return everything it printed."""
     leader, follower = pty.openpty()
