@@ -275,3 +275,54 @@ def test_run_filter_shows_the_hidden_sidebar(corpus):
             assert app.state.listed_runs() == ["main/lr/group0", "main/lr/group1"]
 
     run(go())
+
+
+def test_esc_clears_a_filter_entered_with_enter(corpus):
+    """After enter the box keeps showing the filter; esc from the cards or the tree clears it."""
+
+    async def go():
+        app = make(corpus)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("tab", "slash", *"train/", "enter")
+            await pilot.pause()
+            assert isinstance(app.focused, ChartCard) and tags_shown(app) == ["train/loss"]
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.state.tag_re is None and len(tags_shown(app)) > 5
+            assert not app.query_one("#tag-filter").display
+            app.query_one(RunTree).focus()
+            await pilot.press("r", *"^tf/", "enter")
+            await pilot.pause()
+            assert isinstance(app.focused, RunTree) and app.state.run_re is not None
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.state.run_re is None and "badcrc" in screen_text(app)
+
+    run(go())
+
+
+def test_tag_filter_set_in_one_view_shows_in_the_others(corpus):
+    """The tag filter is app-wide: Scalars filtered by a pattern typed in Histograms showed
+    neither the pattern nor a way to clear it, and kept a stale layout."""
+
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("2", "slash", *"fc1", "enter")
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            box = app.query_one("#view-scalars #tag-filter")
+            assert box.display and box.value == "fc1"
+            assert tags_shown(app) == [] and "no tag matches" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.state.tag_re is None and "train/loss" in tags_shown(app)
+            await pilot.press("2")
+            await pilot.pause()
+            box = app.query_one("#view-histograms #tag-filter")
+            assert not box.display and box.value == ""
+
+    run(go())

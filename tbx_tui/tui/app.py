@@ -129,6 +129,12 @@ class TbxTop(App[int]):
     def _runs_toggled(self) -> None:
         self.sync()
 
+    @on(TabbedContent.TabActivated, "#views")
+    def _view_shown(self) -> None:
+        """A view shown again catches up with filters changed in another one meanwhile."""
+        if self.state.loaded:
+            self.sync()
+
     @on(ChartCard.Zoom)
     def _zoom(self, message: ChartCard.Zoom) -> None:
         self.push_screen(ZoomScreen(self.state, message.tag))
@@ -220,14 +226,19 @@ class TbxTop(App[int]):
         sidebar.display = not sidebar.display
 
     def key_escape(self) -> None:
-        """Back out of a filter box: clear it and give focus back."""
-        focused = self.focused
-        if focused is None or focused.id not in ("tag-filter", "run-filter"):
+        """Back out of a filter: clear it and give focus back. From its box, or from where the
+        filter shows (the sidebar for runs, the view for tags) once it was entered with enter."""
+        if self.screen is not self.screen_stack[0]:
             return
-        if focused.id == "run-filter":
-            self.query_one(Sidebar).close_filter(clear=True)
-        elif (view := self._main_view()) is not None:
-            view.close_filter(clear=True)
+        focused = self.focused
+        box = focused.id if focused is not None else None
+        sidebar = self.query_one(Sidebar)
+        in_sidebar = focused is not None and sidebar in focused.ancestors_with_self
+        if box == "run-filter" or (in_sidebar and self.state.run_re is not None):
+            sidebar.close_filter(clear=True)
+        elif box == "tag-filter" or (not in_sidebar and self.state.tag_re is not None):
+            if (view := self._main_view()) is not None:
+                view.close_filter(clear=True)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

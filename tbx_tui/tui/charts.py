@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from tbx_tui import chart, numfmt
 from tbx_tui.runview import SeriesView
 from tbx_tui.sanitize import safe_text
+from tbx_tui.tui.filterbox import mirror_tag_filter
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.state import ViewState, compile_filter
 
@@ -277,6 +278,7 @@ class ScalarsView(Vertical):
 
     def sync(self) -> None:
         """Lay out the cards again when the tags changed, and redraw the rest."""
+        mirror_tag_filter(self.query_one("#tag-filter", Input), self.state)
         groups = self.state.groups()
         shape = tuple((g, tuple(tags)) for g, tags in groups.items())
         if shape != self._shape:

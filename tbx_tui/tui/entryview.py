@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tbx_tui.sanitize import safe_text
+from tbx_tui.tui.filterbox import mirror_tag_filter
 from tbx_tui.tui.state import ViewState, compile_filter
 
 
@@ -82,6 +83,7 @@ class EntryView(Vertical, can_focus=True):
     def sync(self) -> None:
         if not getattr(self, "_ready", False):
             return
+        mirror_tag_filter(self.query_one("#tag-filter", Input), self.state)
         before = self.current
         self.entries = self.collect()
         if before in self.entries:
