@@ -326,3 +326,22 @@ def test_tag_filter_set_in_one_view_shows_in_the_others(corpus):
             assert not box.display and box.value == ""
 
     run(go())
+
+
+def test_empty_scalars_message_follows_the_runs(tmp_path):
+    """A run with no scalars appearing in an empty logdir left "no runs yet" on screen."""
+    from tbx_tui import SummaryWriter
+
+    async def go():
+        app = make(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert "no runs yet" in screen_text(app)
+            with SummaryWriter(str(tmp_path / "text-only")) as w:
+                w.add_text("note", "hello", 0)
+            assert await wait_for(pilot, lambda: "text-only" in app.state.runs)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "no scalars yet" in text and "no runs yet" not in text
+
+    run(go())

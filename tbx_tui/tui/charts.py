@@ -280,7 +280,7 @@ class ScalarsView(Vertical):
         """Lay out the cards again when the tags changed, and redraw the rest."""
         mirror_tag_filter(self.query_one("#tag-filter", Input), self.state)
         groups = self.state.groups()
-        shape = tuple((g, tuple(tags)) for g, tags in groups.items())
+        shape = tuple((g, tuple(tags)) for g, tags in groups.items()) or self._empty_message()
         if shape != self._shape:
             self._shape = shape
             self._relayout(groups)
@@ -296,12 +296,7 @@ class ScalarsView(Vertical):
         box.remove_children()
         widgets: list[Widget] = []
         if not groups:
-            message = "no scalars yet" if self.state.runs else "no runs yet (waiting for data)"
-            if self.state.runs and not self.state.listed_runs():
-                message = "no run matches the run filter"
-            elif self.state.tag_re is not None and any(r.scalars for r in self.state.runs.values()):
-                message = "no tag matches the tag filter"
-            widgets.append(Static(Text(message, style="dim"), classes="empty"))
+            widgets.append(Static(Text(self._empty_message(), style="dim"), classes="empty"))
         for group, tags in groups.items():
             count = f"  ({len(tags)})" if len(tags) > 1 else ""
             title = safe_text(group) if group else "(no prefix)"
@@ -312,6 +307,16 @@ class ScalarsView(Vertical):
         box.mount_all(widgets)
         if focused_tag is not None:
             self.call_after_refresh(self._refocus, focused_tag)
+
+    def _empty_message(self) -> str:
+        """Why there is no card (part of the layout's shape: it changes as runs come and go)."""
+        if not self.state.runs:
+            return "no runs yet (waiting for data)"
+        if not self.state.listed_runs():
+            return "no run matches the run filter"
+        if self.state.tag_re is not None and any(r.scalars for r in self.state.runs.values()):
+            return "no tag matches the tag filter"
+        return "no scalars yet"
 
     def _refocus(self, tag: str) -> None:
         for card in self.cards():
