@@ -31,7 +31,10 @@ class StatusBar(Static):
             text.append("  reading…", style="italic")
         else:
             shown = len(s.visible_runs())
-            runs = f"{len(s.runs)} runs" if shown == len(s.runs) else f"{shown}/{len(s.runs)} runs"
+            noun = "run" if len(s.runs) == 1 else "runs"
+            runs = (
+                f"{len(s.runs)} {noun}" if shown == len(s.runs) else f"{shown}/{len(s.runs)} {noun}"
+            )
             text.append(f"  {runs} · {s.point_count():,} pts · {s.watch_mode}")
             if s.progress is not None:
                 done, seen = s.progress
