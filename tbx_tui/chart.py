@@ -19,6 +19,7 @@ import plotext as plt
 from tbx_tui import numfmt
 from tbx_tui.downsample import downsample
 from tbx_tui.smoothing import ema
+from tbx_tui.termcaps import to_ascii
 
 X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
@@ -144,15 +145,26 @@ def render(
     height: int,
     opts: Options,
     color: bool = True,
+    markers: list[str] | None = None,
+    ascii: bool = False,
 ) -> str:
-    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``."""
+    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``.
+
+    ``markers`` (one character per line) draws each line with its own character instead of
+    braille dots: what tells runs apart without colour. ``ascii`` draws the frame in ASCII
+    (and the lines with ``*`` unless ``markers`` says otherwise)."""
     if width < 12 or height < 4:
         return ""
+    if markers is None and ascii:
+        markers = ["*"] * len(lines)
+    if markers is not None:
+        markers = [m for (p, _), m in zip(lines, markers, strict=True) if len(p.x)]
     lines = [(p, c) for p, c in lines if len(p.x)]
     if not lines:
         return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
     with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
-        return _draw(lines, width, height, opts, color)
+        text = _draw(lines, width, height, opts, color, markers)
+    return to_ascii(text) if ascii else text
 
 
 def _add(fig, sig) -> None:
@@ -166,7 +178,7 @@ def _add(fig, sig) -> None:
         fig.draw(sig)
 
 
-def _draw(lines, width: int, height: int, opts: Options, color: bool) -> str:
+def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=None) -> str:
     fig = plt.figure
     plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
     fig.clear()
@@ -175,14 +187,21 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool) -> str:
     grey = plt.pixel(_AXIS_GREY) if color else None
     xmin = min(p.x0 for p, _ in lines)
     xmax = max(p.x1 for p, _ in lines)
-    for prepared, rgb in lines:  # raw, faint, behind (not with many runs: clutter, and slow)
-        if opts.smoothing > 0 and len(lines) <= RAW_BEHIND_MAX_RUNS:
-            marker = plt.marker("braille", pixel=_faint(rgb) if color else None)
+    # raw, faint, behind (not with many runs: clutter, and slow; nor with markers and no colour,
+    # where it could not be told from the smoothed line)
+    raw_behind = opts.smoothing > 0 and len(lines) <= RAW_BEHIND_MAX_RUNS
+    if markers is not None and not color:
+        raw_behind = False
+    for prepared, rgb in lines:
+        if raw_behind:
+            symbol = "braille" if markers is None else "."
+            marker = plt.marker(symbol, pixel=_faint(rgb) if color else None)
             sig = fig.signal(prepared.x.tolist(), prepared.raw.tolist(), marker=marker)
             sig.lines()
             _add(fig, sig)
-    for prepared, rgb in lines:
-        marker = plt.marker("braille", pixel=rgb if color else None)
+    for i, (prepared, rgb) in enumerate(lines):
+        symbol = "braille" if markers is None else markers[i]
+        marker = plt.marker(symbol, pixel=rgb if color else None)
         sig = fig.signal(prepared.xs.tolist(), prepared.smooth.tolist(), marker=marker)
         sig.lines()
         _add(fig, sig)

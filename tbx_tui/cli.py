@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--images", choices=IMAGE_MODES, default="auto", help="how to draw images (default auto)"
     )
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw ASCII only (default: when the locale or output encoding is not UTF-8)",
+    )
     p.add_argument("--version", action="version", version=f"tbx-top {__version__}")
     return p
 

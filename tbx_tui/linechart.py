@@ -12,6 +12,7 @@ import plotext as plt
 
 from tbx_tui import histo
 from tbx_tui.chart import PLOTEXT_LOCK
+from tbx_tui.termcaps import to_ascii
 from tbx_tui.waterfall import format_number
 
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
@@ -40,10 +41,13 @@ def render(
     ylim: tuple[float, float] | None = None,
     color: bool = True,
     x_format=format_number,
+    ascii: bool = False,
 ) -> str:
-    """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``)."""
+    """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``);
+    ``ascii``: ``*`` points and an ASCII frame instead."""
     with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
-        return _render(lines, width, height, xlim, ylim, color, x_format)
+        text = _render(lines, width, height, xlim, ylim, color, x_format, ascii)
+    return to_ascii(text) if ascii else text
 
 
 def _render(
@@ -54,6 +58,7 @@ def _render(
     ylim: tuple[float, float] | None,
     color: bool,
     x_format,
+    ascii: bool = False,
 ) -> str:
     if width < 12 or height < 4:
         return ""
@@ -70,7 +75,7 @@ def _render(
     fig.theme("colorless")
     fig.plot_size(width, height)
     for ln in keep:
-        marker = plt.marker("braille", pixel=ln.rgb if color else None)
+        marker = plt.marker("*" if ascii else "braille", pixel=ln.rgb if color else None)
         xs, ys = ln.x.tolist(), ln.y.tolist()
         if len(xs) == 1:  # one point: a short flat segment so it shows
             xs, ys = [xs[0], xs[0]], [ys[0], ys[0]]
@@ -113,6 +118,7 @@ def distribution(
     height: int,
     rgb: tuple[int, int, int] = (255, 152, 0),
     color: bool = True,
+    ascii: bool = False,
 ) -> str:
     """TensorBoard's distribution chart: one line per percentile band of
     :data:`tbx_tui.histo.BAND_BPS` over steps, the median strongest."""
@@ -121,7 +127,7 @@ def distribution(
     for i in range(bands.shape[1] if bands.ndim == 2 else 0):
         w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
         lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
-    return render(lines, width, height, color=color, x_format=_step_label)
+    return render(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
 
 
 def _step_label(v: float) -> str:

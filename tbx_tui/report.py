@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from tbx_tui import report_views
+from tbx_tui import report_views, termcaps
 from tbx_tui.report_json import render_json, run_json
 from tbx_tui.sanitize import safe_text
 from tbx_tui.sparkline import cell_width, fit, pad, sparkline, truncate
@@ -308,15 +308,14 @@ def locale_forced_utf8() -> bool:
     ``LANG=C tbx-top --once`` must print ASCII. An explicit ``PYTHONUTF8``, ``-X utf8`` or
     ``PYTHONIOENCODING`` is the user's choice and wins.
     """
-    if not sys.flags.utf8_mode or "utf8" in sys._xoptions:
-        return False
-    return not (os.environ.get("PYTHONUTF8") or os.environ.get("PYTHONIOENCODING"))
+    return termcaps.python_forced_utf8()
 
 
 def style_for(stream: TextIO, args: argparse.Namespace | None = None) -> Style:
     width = getattr(args, "width", None) or shutil.get_terminal_size().columns
     encoding = getattr(stream, "encoding", None) or "ascii"
-    if locale_forced_utf8() and encoding.lower().replace("-", "") == "utf8":
+    # the same decision as the app's (tbx_tui.termcaps), so --once and the app agree
+    if getattr(args, "ascii", False) or termcaps.ascii_only(encoding=encoding):
         encoding = "ascii"
     return Style(width=max(width, 20), color=use_color(stream), encoding=encoding, options=args)
 

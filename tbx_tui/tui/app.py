@@ -10,12 +10,15 @@ from collections.abc import Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
+from tbx_tui import termcaps
+from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
@@ -55,11 +58,18 @@ class TbxTop(App[int]):
         clock: Callable[[], float] = time.time,
         display_name: str | None = None,
         images: str = "auto",
+        ascii: bool = False,
     ) -> None:
         super().__init__()
         self.logdir = logdir
         self.poll = poll
-        self.images = images
+        #: ASCII only (a non-UTF-8 terminal, or --ascii): ASCII borders, chart markers, glyphs,
+        #: and a last filter that turns anything else drawn (data, Textual's own) into ASCII
+        self.ascii = ascii
+        self.glyphs = termcaps.glyphs(ascii)
+        self.images = "ascii" if ascii and images == "auto" else images
+        if ascii:
+            self._filters.append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
@@ -78,6 +88,7 @@ class TbxTop(App[int]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.set_class(self.ascii, "-ascii")
         self._load()
         self.set_interval(1.0, self._tick)
         for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
@@ -240,6 +251,11 @@ class TbxTop(App[int]):
             if (view := self._main_view()) is not None:
                 view.close_filter(clear=True)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as Textual shows them (enter as a symbol), in words in ASCII mode."""
+        shown = super().get_key_display(binding)
+        return termcaps.to_ascii_key(shown) if self.ascii else shown
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key in APP_KEYS:
@@ -260,8 +276,10 @@ def create_app(
     clock: Callable[[], float] = time.time,
     display_name: str | None = None,
     images: str = "auto",
+    ascii: bool = False,
 ) -> TbxTop:
-    """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it)."""
+    """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
+    ``ascii`` draws ASCII only (see :func:`tbx_tui.termcaps.ascii_only`)."""
     if isinstance(tag_filter, str):
         tag_filter = re.compile(tag_filter)
     if isinstance(run_filter, str):
@@ -274,4 +292,5 @@ def create_app(
         clock=clock,
         display_name=display_name,
         images=images,
+        ascii=ascii,
     )

@@ -43,9 +43,20 @@ def chart_entries(state: ViewState, tag: str) -> tuple[Entry, ...]:
     return tuple(out)
 
 
-def chart_text(state: ViewState, tag: str, width: int, height: int, color: bool) -> Text:
+def run_markers(
+    state: ViewState, entries: tuple[Entry, ...], color: bool
+) -> tuple[str, ...] | None:
+    """Each line's marker when colour is off (runs are told apart by it), else None."""
+    return None if color else tuple(state.markers.get(name, "?") for name, _, _ in entries)
+
+
+def chart_text(
+    state: ViewState, tag: str, width: int, height: int, color: bool, ascii: bool = False
+) -> Text:
     """The chart of ``tag`` over the visible runs, ``width`` x ``height`` cells."""
-    return _chart(chart_entries(state, tag), tag, state.options, width, height, color, _CACHE)
+    entries = chart_entries(state, tag)
+    markers = run_markers(state, entries, color)
+    return _chart(entries, tag, state.options, width, height, color, _CACHE, markers, ascii)
 
 
 def _chart(
@@ -56,21 +67,31 @@ def _chart(
     height: int,
     color: bool,
     cache: chart.PreparedCache,
+    markers: tuple[str, ...] | None = None,
+    ascii: bool = False,
 ) -> Text:
     if not entries:
         return Text("\n (no visible run has this tag)", style="dim")
     buckets = chart.buckets_for(width, len(entries))
     lines = [(cache.get(name, tag, series, opts, buckets), rgb) for name, series, rgb in entries]
-    ansi = chart.render(lines, width, height, opts, color=color)
+    marks = list(markers) if markers is not None else None
+    ansi = chart.render(lines, width, height, opts, color=color, markers=marks, ascii=ascii)
     return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
-def latest_line(state: ViewState, tag: str, width: int, max_lines: int) -> Text:
+def latest_line(
+    state: ViewState, tag: str, width: int, max_lines: int, color: bool = True, ascii: bool = False
+) -> Text:
     """Each visible run's latest value and step: ``● run 0.1234 @1200``."""
-    return _latest(chart_entries(state, tag), width, max_lines)
+    entries = chart_entries(state, tag)
+    symbols = tuple(state.symbol(name, color, ascii) for name, _, _ in entries)
+    return _latest(entries, width, max_lines, symbols)
 
 
-def _latest(entries: tuple[Entry, ...], width: int, max_lines: int) -> Text:
+def _latest(
+    entries: tuple[Entry, ...], width: int, max_lines: int, symbols: tuple[str, ...] = ()
+) -> Text:
+    """``symbols``: the character before each run (default ``●``, in the run's colour)."""
     out = Text(no_wrap=True, overflow="ellipsis")
     values = []
     for name, series, rgb in entries:
@@ -86,7 +107,8 @@ def _latest(entries: tuple[Entry, ...], width: int, max_lines: int) -> Text:
                 break
             out.append("\n")
             lines_used, line_len = lines_used + 1, 0
-        out.append("● ", style="#{:02x}{:02x}{:02x}".format(*rgb))
+        symbol = symbols[k] if k < len(symbols) else "●"
+        out.append(symbol + " ", style="#{:02x}{:02x}{:02x}".format(*rgb))
         out.append(piece + "  ")
         line_len += need
     return out
@@ -103,12 +125,25 @@ class CardJob:
     height: int
     color: bool
     header_lines: int
+    symbols: tuple[str, ...] = ()  # before each run in the header (default: ●)
+    markers: tuple[str, ...] | None = None  # each run's line (default: braille dots)
+    ascii: bool = False
 
     def draw(self, console: Console, cache: chart.PreparedCache = _RENDER_CACHE) -> list[Strip]:
         """The card's lines (header, then chart) as strips; runs on the render thread."""
-        header = _latest(self.entries, self.width, self.header_lines)
+        header = _latest(self.entries, self.width, self.header_lines, self.symbols)
         rows = self.height - len(header.plain.splitlines() or [""])
-        body = _chart(self.entries, self.tag, self.options, self.width, rows, self.color, cache)
+        body = _chart(
+            self.entries,
+            self.tag,
+            self.options,
+            self.width,
+            rows,
+            self.color,
+            cache,
+            self.markers,
+            self.ascii,
+        )
         text = Text("\n", no_wrap=True, end="").join([header, body])
         return [
             Strip(line.render(console, end=""), line.cell_len).adjust_cell_length(self.width)
@@ -194,14 +229,20 @@ class ChartCard(Widget, can_focus=True):
         if width <= 0 or height <= 0:
             return
         self._wanted = key
+        entries = chart_entries(self.state, self.tag)
+        color = not self.app.no_color
+        ascii = getattr(self.app, "ascii", False)
         job = CardJob(
             self.tag,
-            chart_entries(self.state, self.tag),
+            entries,
             self.state.options,
             width,
             height,
-            not self.app.no_color,
+            color,
             6 if self.zoomed else 1,
+            tuple(self.state.symbol(name, color, ascii) for name, _, _ in entries),
+            run_markers(self.state, entries, color),
+            ascii,
         )
         console = self.app.console
         RENDERER.submit(
@@ -235,7 +276,8 @@ class ChartCard(Widget, can_focus=True):
         if y < len(strips):
             return strips[y]
         if not strips and y == self.content_size.height // 2:
-            label = Text("drawing…".center(width), style="dim", end="")
+            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            label = Text(("drawing" + ellipsis).center(width), style="dim", end="")
             return Strip(label.render(self.app.console), width).apply_style(style)
         return Strip.blank(width, style)
 

@@ -116,7 +116,8 @@ class EntryView(Vertical, can_focus=True):
         text.append(f"{self.index + 1}/{len(self.entries)} ", style="dim")
         text.append(safe_text(tag), style="bold")
         rgb = self.state.colors.get(run, (200, 200, 200))
-        text.append("  ● ", style="#{:02x}{:02x}{:02x}".format(*rgb))
+        symbol = self.state.symbol(run, not self.app.no_color, getattr(self.app, "ascii", False))
+        text.append(f"  {symbol} ", style="#{:02x}{:02x}{:02x}".format(*rgb))
         text.append(safe_text(run))
         extra = self.header_extra()
         if extra:

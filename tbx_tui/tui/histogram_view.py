@@ -74,7 +74,8 @@ class HistogramBody(Widget):
             steps = np.array([p.step for p in points], dtype=np.float64)
             bands = histo.bands([p.data for p in points])
             rgb = view.state.colors.get(view.current[1], (255, 152, 0))
-            ansi = linechart.distribution(steps, bands, width, height, rgb, color)
+            ascii = not view.unicode
+            ansi = linechart.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
             text = Text.from_ansi(ansi, no_wrap=True, end="")
         self._key, self._text = key, text
         return text
@@ -92,6 +93,7 @@ class HistogramView(EntryView):
         self.unicode = True
 
     def compose_body(self) -> ComposeResult:
+        self.unicode = not getattr(self.app, "ascii", False)
         yield HistogramBody(self)
 
     def header_extra(self) -> str:

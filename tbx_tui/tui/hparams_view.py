@@ -72,7 +72,8 @@ class HParamsView(Vertical):
         for i, col in enumerate(table.columns):
             label = safe_text(col)
             if col == self.sort_column:
-                label += " ▼" if self.descending else " ▲"
+                up, down = ("^", "v") if getattr(self.app, "ascii", False) else ("▲", "▼")
+                label += f" {down}" if self.descending else f" {up}"
             style = "bold" if i == 0 else ("cyan" if i <= nh else "green")
             dt.add_column(Text(label, style=style), key=f"c{i}")
         for row in table.text_rows():

@@ -13,18 +13,23 @@ def run_app(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
+    from tbx_tui.termcaps import ascii_only
     from tbx_tui.termgraphics import query_sixel_geometry, resolve
     from tbx_tui.tui.app import create_app
 
+    ascii = bool(getattr(args, "ascii", False)) or ascii_only()  # decided once, here
+
     # sixel/kitty are detected before the app starts (the terminal is asked only now), and so is
     # the largest sixel image the terminal draws (xterm drops larger ones without a trace)
-    images = resolve(getattr(args, "images", "auto"), interactive=True)
+    requested = getattr(args, "images", "auto")
+    images = "ascii" if ascii and requested == "auto" else resolve(requested, interactive=True)
     app = create_app(
         logdir,
         poll=args.poll,
         tag_filter=tag_re,
         run_filter=run_re,
         images=images,
+        ascii=ascii,
     )
     if images == "sixel":
         app.sixel_limit = query_sixel_geometry()

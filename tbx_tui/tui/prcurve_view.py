@@ -31,7 +31,13 @@ class PRBody(Widget):
         w, h = self.content_size.width, self.content_size.height
         line = linechart.Line(c.recall, c.precision, rgb)
         ansi = linechart.render(
-            [line], w, h, xlim=(0.0, 1.0), ylim=(0.0, 1.0), color=not self.app.no_color
+            [line],
+            w,
+            h,
+            xlim=(0.0, 1.0),
+            ylim=(0.0, 1.0),
+            color=not self.app.no_color,
+            ascii=getattr(self.app, "ascii", False),
         )
         return Text.from_ansi(ansi, no_wrap=True, end="")
 

@@ -42,6 +42,12 @@ class RunTree(Tree[str]):
         self._shape: tuple[str, ...] = ()
         self._by_path: dict[str, TreeNode[str]] = {}
 
+    def on_mount(self) -> None:
+        if getattr(self.app, "ascii", False):  # guides and folder icons in ASCII
+            guides = ("  ", "| ", "`-", "|-")
+            self.LINES = {"default": guides, "bold": guides, "double": guides}
+            self.ICON_NODE, self.ICON_NODE_EXPANDED = "+ ", "- "
+
     # structure -----------------------------------------------------------------------------
     def sync(self) -> None:
         """Rebuild the tree when the listed runs changed, else only relabel."""
@@ -110,10 +116,14 @@ class RunTree(Tree[str]):
             return text
         hidden = path in self.state.hidden
         color = rgb_hex(self.state.colors.get(path, (200, 200, 200)))
-        text.append("○ " if hidden else "● ", style="dim" if hidden else color)
+        ascii = getattr(self.app, "ascii", False)
+        symbol = self.state.symbol(path, not self.app.no_color, ascii)
+        if hidden:
+            symbol = "-" if ascii else "○"
+        text.append(symbol + " ", style="dim" if hidden else color)
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
-            text.append(" ⚠", style="bold yellow")
+            text.append(" !" if ascii else " ⚠", style="bold yellow")
         if run.last_wall_time > 0:
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text
@@ -163,7 +173,8 @@ class Sidebar(Vertical):
         note.display = bool(damaged)
         if damaged:
             count = sum(self.state.runs[r].warnings for r in damaged)
-            note.update(Text(f"⚠ {count} damaged record(s) skipped", style="yellow"))
+            warn = "!" if getattr(self.app, "ascii", False) else "⚠"
+            note.update(Text(f"{warn} {count} damaged record(s) skipped", style="yellow"))
 
     def open_filter(self) -> None:
         self.display = True  # hidden with b: typing into an unseen box would swallow every key

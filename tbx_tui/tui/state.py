@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from tbx_tui import chart
 from tbx_tui.runview import RunView
+from tbx_tui.termcaps import run_marker
 
 # Distinct on dark and light backgrounds; the order gives the first runs the clearest colours.
 PALETTE: tuple[tuple[int, int, int], ...] = (
@@ -56,6 +57,9 @@ class ViewState:
     clock: Callable[[], float] = time.time
     runs: dict[str, RunView] = field(default_factory=dict)
     colors: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: A character per run, given in the same order as colours: what tells runs apart in charts
+    #: and legends when colour is off (NO_COLOR).
+    markers: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
     tag_re: re.Pattern[str] | None = None
     run_re: re.Pattern[str] | None = None
@@ -73,8 +77,17 @@ class ViewState:
         for name in runs:  # a run keeps its colour for the whole session
             if name not in self.colors:
                 self.colors[name] = PALETTE[len(self.colors) % len(PALETTE)]
+            if name not in self.markers:
+                self.markers[name] = run_marker(len(self.markers))
         self.runs = runs
         self.hidden &= set(runs)
+
+    def symbol(self, name: str, color: bool, ascii: bool) -> str:
+        """The character shown before a run's name: its marker without colour (runs are told
+        apart by it then), else a dot in the run's colour."""
+        if not color:
+            return self.markers.get(name, "?")
+        return "*" if ascii else "●"
 
     def run_matches(self, name: str) -> bool:
         return self.run_re is None or self.run_re.search(name) is not None

@@ -28,7 +28,8 @@ class StatusBar(Static):
         text.append(" tbx-top ", style="bold reverse")
         text.append(f" {safe_text(self.display_name)}", style="bold")
         if not s.loaded:
-            text.append("  reading…", style="italic")
+            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            text.append("  reading" + ellipsis, style="italic")
         else:
             shown = len(s.visible_runs())
             noun = "run" if len(s.runs) == 1 else "runs"
