@@ -19,9 +19,14 @@ from textual.widgets import Input, Static
 from tbx_tui import chart, numfmt
 from tbx_tui.runview import SeriesView
 from tbx_tui.sanitize import safe_text
-from tbx_tui.tui.filterbox import mirror_tag_filter
+from tbx_tui.tui.filterbox import (
+    apply_tag_filter,
+    close_tag_filter,
+    mirror_tag_filter,
+    open_tag_filter,
+)
 from tbx_tui.tui.render import RENDERER
-from tbx_tui.tui.state import ViewState, compile_filter
+from tbx_tui.tui.state import ViewState
 
 CARD_MIN_WIDTH = 44
 CARD_HEIGHT = 14
@@ -385,28 +390,17 @@ class ScalarsView(Vertical):
         cards[target].focus()
 
     def open_filter(self) -> None:
-        box = self.query_one("#tag-filter", Input)
-        box.display = True
-        box.focus()
+        open_tag_filter(self)
 
     def close_filter(self, clear: bool) -> None:
-        box = self.query_one("#tag-filter", Input)
-        if clear:
-            box.value = ""
-            self.state.tag_re = None
+        if close_tag_filter(self, self.state, clear):
             self.sync()
-        box.display = bool(box.value)
         self.action_move(0, 0)
 
     @on(Input.Changed, "#tag-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        try:
-            self.state.tag_re = compile_filter(event.value)
-        except Exception:
-            event.input.add_class("-invalid")
-            return
-        event.input.remove_class("-invalid")
-        self.sync()
+        if apply_tag_filter(self.state, event):
+            self.sync()
 
     @on(Input.Submitted, "#tag-filter")
     def _filter_done(self) -> None:

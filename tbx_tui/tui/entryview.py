@@ -15,8 +15,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tbx_tui.sanitize import safe_text
-from tbx_tui.tui.filterbox import mirror_tag_filter
-from tbx_tui.tui.state import ViewState, compile_filter
+from tbx_tui.tui.filterbox import (
+    apply_tag_filter,
+    close_tag_filter,
+    mirror_tag_filter,
+    open_tag_filter,
+)
+from tbx_tui.tui.state import ViewState
 
 
 class EntryView(Vertical, can_focus=True):
@@ -147,31 +152,58 @@ class EntryView(Vertical, can_focus=True):
 
     # -- filter (the app's ``/``) ---------------------------------------------------------------
     def open_filter(self) -> None:
-        box = self.query_one("#tag-filter", Input)
-        box.display = True
-        box.focus()
+        open_tag_filter(self)
 
     def close_filter(self, clear: bool) -> None:
-        box = self.query_one("#tag-filter", Input)
-        if clear:
-            box.value = ""
-            self.state.tag_re = None
+        if close_tag_filter(self, self.state, clear):
             self.sync()
-        box.display = bool(box.value)
         self.focus()
 
     @on(Input.Changed, "#tag-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        try:
-            self.state.tag_re = compile_filter(event.value)
-        except Exception:
-            event.input.add_class("-invalid")
-            return
-        event.input.remove_class("-invalid")
-        self.sync()
+        if apply_tag_filter(self.state, event):
+            self.sync()
 
     @on(Input.Submitted, "#tag-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus()
+
+
+class SteppedView(EntryView):
+    """An entry view showing one step of the selected entry at a time (images, PR curves).
+
+    ``step_index`` is the shown step's position among the entry's points; -1 follows the newest
+    step as new ones arrive."""
+
+    def __init__(self, state, **kwargs) -> None:
+        super().__init__(state, **kwargs)
+        self.step_index = -1
+
+    def on_entry_changed(self) -> None:
+        self.step_index = -1
+
+    def shown_index(self) -> int:
+        """Position of the shown step among the points (-1 when there are none)."""
+        n = len(self.points())
+        return self.step_index if 0 <= self.step_index < n else n - 1
+
+    def current_point(self):
+        points = self.points()
+        return points[self.shown_index()] if points else None
+
+    def action_step(self, delta: int) -> None:
+        n = len(self.points())
+        if n:
+            self._show_step(max(0, min(n - 1, self.shown_index() + delta)))
+
+    def action_step_at(self, i: int) -> None:
+        if self.points():
+            self._show_step(i)
+
+    def _show_step(self, i: int) -> None:
+        last = len(self.points()) - 1
+        self.step_index = -1 if i < 0 or i >= last else i
+        self.refresh_header()
+        self.show()

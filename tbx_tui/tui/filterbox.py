@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import Input
 
-from tbx_tui.tui.state import ViewState
+from tbx_tui.tui.state import ViewState, compile_filter
 
 
 def mirror_tag_filter(box: Input, state: ViewState) -> None:
@@ -18,3 +19,35 @@ def mirror_tag_filter(box: Input, state: ViewState) -> None:
             box.value = pattern
         box.remove_class("-invalid")
         box.display = bool(pattern)
+
+
+def open_tag_filter(view: Widget) -> None:
+    """Show ``view``'s tag filter box and give it the keyboard (the app's ``/``)."""
+    box = view.query_one("#tag-filter", Input)
+    box.display = True
+    box.focus()
+
+
+def close_tag_filter(view: Widget, state: ViewState, clear: bool) -> bool:
+    """Hide ``view``'s box unless it holds a pattern; with ``clear`` drop the filter first.
+    Returns whether the filter changed (the caller then syncs)."""
+    box = view.query_one("#tag-filter", Input)
+    changed = False
+    if clear:
+        box.value = ""
+        changed = state.tag_re is not None
+        state.tag_re = None
+    box.display = bool(box.value)
+    return changed
+
+
+def apply_tag_filter(state: ViewState, event: Input.Changed) -> bool:
+    """Take the pattern being typed as the app-wide tag filter; an invalid one marks the box and
+    keeps the last valid filter. Returns whether the filter changed."""
+    try:
+        state.tag_re = compile_filter(event.value)
+    except Exception:
+        event.input.add_class("-invalid")
+        return False
+    event.input.remove_class("-invalid")
+    return True

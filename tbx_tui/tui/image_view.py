@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tbx_tui import imagecells, termgraphics
-from tbx_tui.tui.entryview import EntryView
+from tbx_tui.tui.entryview import SteppedView
 
 #: Assumed pixel size of a terminal cell when sizing sixel images.
 CELL_PX = (10, 20)
@@ -156,7 +156,7 @@ class GraphicsBody(Widget):
         return [blank] * (crop.height - 1) + [Strip(segments, cell_length=width)]
 
 
-class ImageView(EntryView):
+class ImageView(SteppedView):
     KIND = "images"
     NOUN = "images"
 
@@ -172,7 +172,6 @@ class ImageView(EntryView):
     def __init__(self, state, mode: str | None = None, **kwargs) -> None:
         super().__init__(state, **kwargs)
         self._mode = mode
-        self.step_index = -1  # -1: follow the newest step
         self.image_index = 0
 
     @property
@@ -195,15 +194,8 @@ class ImageView(EntryView):
             yield ImageBody(self)
 
     def on_entry_changed(self) -> None:
-        self.step_index = -1
+        super().on_entry_changed()
         self.image_index = 0
-
-    def current_point(self):
-        points = self.points()
-        if not points:
-            return None
-        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
-        return points[i]
 
     def image_info(self):
         if self.mode == "none":
@@ -218,7 +210,7 @@ class ImageView(EntryView):
         point = self.current_point()
         if point is None:
             return ""
-        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
+        i = self.shown_index()
         info = self.image_info()
         k = len(point.data)
         text = f"step {point.step} ({i + 1}/{len(points)})"
@@ -231,23 +223,6 @@ class ImageView(EntryView):
     def show(self) -> None:
         for body in self.query("ImageBody, GraphicsBody"):
             body.refresh()
-
-    def action_step(self, delta: int) -> None:
-        points = self.points()
-        if not points:
-            return
-        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
-        i = max(0, min(len(points) - 1, i + delta))
-        self.step_index = -1 if i == len(points) - 1 else i
-        self.refresh_header()
-        self.show()
-
-    def action_step_at(self, i: int) -> None:
-        points = self.points()
-        if points:
-            self.step_index = -1 if i < 0 or i >= len(points) - 1 else i
-            self.refresh_header()
-            self.show()
 
     def action_image(self, delta: int) -> None:
         point = self.current_point()

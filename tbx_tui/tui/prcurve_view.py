@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from tbx_tui import linechart, prcurve
-from tbx_tui.tui.entryview import EntryView
+from tbx_tui.tui.entryview import SteppedView
 
 
 class PRBody(Widget):
@@ -42,7 +42,7 @@ class PRBody(Widget):
         return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
-class PRCurveView(EntryView):
+class PRCurveView(SteppedView):
     KIND = "pr_curves"
     NOUN = "PR curves"
 
@@ -51,29 +51,15 @@ class PRCurveView(EntryView):
         Binding("l,right", "step(1)", "Next step"),
     ]
 
-    def __init__(self, state, **kwargs) -> None:
-        super().__init__(state, **kwargs)
-        self.step_index = -1
-
     def compose_body(self) -> ComposeResult:
         yield PRBody(self)
-
-    def on_entry_changed(self) -> None:
-        self.step_index = -1
-
-    def current_point(self):
-        points = self.points()
-        if not points:
-            return None
-        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
-        return points[i]
 
     def header_extra(self) -> str:
         points = self.points()
         point = self.current_point()
         if point is None:
             return ""
-        i = points.index(point)
+        i = self.shown_index()
         c = prcurve.curve(point.data)
         auc = "n/a" if math.isnan(c.auc) else f"{c.auc:.4f}"
         return (
@@ -83,13 +69,3 @@ class PRCurveView(EntryView):
 
     def show(self) -> None:
         self.query_one(PRBody).refresh()
-
-    def action_step(self, delta: int) -> None:
-        points = self.points()
-        if not points:
-            return
-        i = self.step_index if 0 <= self.step_index < len(points) else len(points) - 1
-        i = max(0, min(len(points) - 1, i + delta))
-        self.step_index = -1 if i == len(points) - 1 else i
-        self.refresh_header()
-        self.show()
