@@ -154,3 +154,21 @@ def test_threads_lose_and_interleave_nothing(tmp_path):
         assert [p.step for p in run.histograms[f"h{k}"]] == list(range(0, n, 500))
         texts = [p.data for p in run.texts[f"s{k}/text_summary"]]
         assert texts == [f"thread {k} step {i}" for i in range(0, n, 500)]
+
+
+def test_a_forked_child_exiting_does_not_write_the_parents_queue(tmp_path):
+    script = (
+        "import os, sys, tbx_tui\n"
+        f"w = tbx_tui.SummaryWriter({str(tmp_path)!r}, flush_secs=3600)\n"
+        "for i in range(100):\n"
+        "    w.add_scalar('x', float(i), i)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    sys.exit(0)  # a normal exit: atexit runs the inherited writer's finalizer\n"
+        "os.waitpid(pid, 0)\n"
+        "w.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    ld = Logdir(str(tmp_path))
+    ld.refresh()
+    assert ld.runs["."].scalars["x"].steps.tolist() == list(range(100))

@@ -19,6 +19,7 @@ queued and are retried.
 from __future__ import annotations
 
 import operator
+import os
 import struct
 import threading
 import time
@@ -60,6 +61,9 @@ class Pipeline:
             raise TypeError(f"flush_secs must be a number, got {flush_secs!r}") from None
         self.flush_secs = flush_secs if flush_secs > 0 else 120.0
         self.lock = threading.Lock()
+        #: The process that owns the queue: a forked child inherits a copy of it, which it must
+        #: not write (the parent writes those points itself).
+        self.pid = os.getpid()
         self.pending: list[tuple] = []
         self.pending_bytes = 0
         self.closed = False
@@ -249,6 +253,11 @@ class Pipeline:
             self.closed = True
         self._stopping = True
         self._wake.set()
+        if os.getpid() != self.pid:  # a forked child: drop the inherited copy, close our fds
+            self.pending.clear()
+            for f in self.files:
+                f.close()
+            return
         if self._thread is not threading.current_thread():
             self._thread.join()
         try:
