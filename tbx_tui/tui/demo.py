@@ -1,12 +1,15 @@
 """``tbx-top --demo``: a background job writing lively runs with our own SummaryWriter.
 
-Three kinds of job, each in its own thread and run folder:
+Four kinds of job, each in its own thread and run folder:
 
 - ``train/lr-3e-4`` and ``train/lr-1e-3``: an ML-like training (loss, accuracy, learning rate,
-  gradient norm with the odd spike), plus weight histograms every 20 steps;
+  gradient norm with the odd spike), weight histograms every 20 steps, a precision-recall curve
+  every 50 and a Markdown log line every 100;
 - ``queue/mm1``: a non-ML job, an M/M/1 queue simulation (queue length, waiting time, utilisation);
 - ``sampler/exponential``: exponential variates (running mean and variance vs their true values),
-  with a histogram of the samples and a matplotlib figure now and then.
+  with a histogram of the samples and a matplotlib figure now and then;
+- ``sweep/trial-NN``: a hyperparameter sweep of 12 short trials, one every couple of seconds,
+  each with its hyperparameters and final metrics (``add_hparams``); ``sweep/best`` the best so far.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from tbx_tui import SummaryWriter
 
 TICK = 0.1  # seconds between steps
+SWEEP_TRIALS = 12
 
 
 class DemoJob:
@@ -36,6 +40,7 @@ class DemoJob:
             (self._training, "train/lr-1e-3", 1e-3),
             (self._queue, "queue/mm1", 0.8),
             (self._sampler, "sampler/exponential", 2.0),
+            (self._sweep, "sweep/best", 20),
         ]
         for i, (target, name, param) in enumerate(jobs):
             t = threading.Thread(
@@ -78,8 +83,48 @@ class DemoJob:
             if step % 20 == 0:
                 weights = weights * 0.98 + rng.normal(0, 0.05, weights.shape)
                 w.add_histogram("weights/layer1", weights, step)
+            if step % 50 == 0:  # a classifier's scores get better as accuracy grows
+                labels = rng.random(500) < 0.4
+                scores = np.clip(labels * acc + rng.normal(0.5 * (1 - acc), 0.25, 500), 0, 1)
+                w.add_pr_curve("eval/pr", labels, scores, step)
+            if step % 100 == 0:
+                w.add_text(
+                    "log",
+                    f"**step {step}**: loss `{noisy:.4f}`, accuracy `{acc:.3f}`, lr `{rate:.2e}`",
+                    step,
+                )
             if step % 5 == 0:
                 w.flush()
+
+    def _sweep(self, w: SummaryWriter, pause: float, rng: np.random.Generator) -> None:
+        """A random search over learning rate, weight decay and batch size: each trial is a
+        run of its own with a short loss curve, its hparams and its final metrics."""
+        best = 0.0
+        for trial in range(1, SWEEP_TRIALS + 1):
+            lr = float(10 ** rng.uniform(-4, -1.5))
+            wd = float(rng.choice([0.0, 1e-4, 1e-3]))
+            batch = int(rng.choice([32, 64, 128]))
+            quality = (
+                math.exp(-((math.log10(lr) + 2.7) ** 2)) * (1 - 80 * wd) * (0.9 + batch / 1280)
+            )
+            path = os.path.join(self.logdir, "sweep", f"trial-{trial:02d}")
+            with SummaryWriter(path, flush_secs=1) as t:
+                loss = 2.3
+                for step in range(1, 31):
+                    loss = loss * (1 - 0.12 * quality) + abs(rng.normal(0, 0.02))
+                    t.add_scalar("loss", loss, step)
+                accuracy = min(0.99, 0.1 + 0.88 * quality + rng.normal(0, 0.01))
+                t.add_hparams(
+                    {"lr": lr, "weight_decay": wd, "batch_size": batch, "optimizer": "sgd"},
+                    {"hparam/accuracy": accuracy, "hparam/loss": loss},
+                    name=".",
+                )
+            best = max(best, accuracy)
+            w.add_scalar("sweep/best_accuracy", best, trial)
+            w.flush()
+            for _ in range(int(pause)):  # a new trial every ``pause`` ticks
+                if not self._sleep():
+                    return
 
     def _queue(self, w: SummaryWriter, load: float, rng: np.random.Generator) -> None:
         clock, queue, busy, step = 0.0, 0, 0.0, 0
