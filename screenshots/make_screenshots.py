@@ -64,6 +64,9 @@ def main() -> None:
         (demo, "demo-main-100x30", (100, 30), ()),
         (demo, "demo-zoom-loss", (120, 36), ("tab", "slash", *"train/loss", "enter", "enter")),
         (demo, "demo-log-relative", (160, 48), ("tab", "y", "x")),
+        (demo, "demo-hparams", (160, 40), ("5",)),
+        (demo, "demo-pr-curves", (160, 40), ("6",)),
+        (demo, "demo-text", (120, 32), ("4",)),
         (corpus, "corpus-main-160x48", (160, 48), ()),
         (corpus, "help", (100, 30), ("f1",)),
     ]

@@ -85,7 +85,8 @@ class DemoJob:
                 w.add_histogram("weights/layer1", weights, step)
             if step % 50 == 0:  # a classifier's scores get better as accuracy grows
                 labels = rng.random(500) < 0.4
-                scores = np.clip(labels * acc + rng.normal(0.5 * (1 - acc), 0.25, 500), 0, 1)
+                margin = (2.0 * labels - 1.0) * 3.0 * acc + rng.normal(0, 1.5, 500)
+                scores = 1.0 / (1.0 + np.exp(-margin))
                 w.add_pr_curve("eval/pr", labels, scores, step)
             if step % 100 == 0:
                 w.add_text(
@@ -112,7 +113,7 @@ class DemoJob:
                 loss = 2.3
                 for step in range(1, 31):
                     loss = loss * (1 - 0.12 * quality) + abs(rng.normal(0, 0.02))
-                    t.add_scalar("loss", loss, step)
+                    t.add_scalar("trial/loss", loss, step)
                 accuracy = min(0.99, 0.1 + 0.88 * quality + rng.normal(0, 0.01))
                 t.add_hparams(
                     {"lr": lr, "weight_decay": wd, "batch_size": batch, "optimizer": "sgd"},
