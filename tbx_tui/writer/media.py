@@ -10,12 +10,7 @@ import numpy as np
 
 from tbx_tui.writer import images, plugin_summaries, summaries
 from tbx_tui.writer.encode import K_GRAPH_DEF, K_TAGGED_RUN_METADATA, field_bytes
-from tbx_tui.writer.values import Deferred, check_tag, clean_tag, resolve_array, to_array
-
-
-def _now_array(x, tag: str) -> np.ndarray:
-    arr = to_array(x, tag)
-    return arr.resolve() if isinstance(arr, Deferred) else arr
+from tbx_tui.writer.values import array_now, check_tag, clean_tag, resolve_array
 
 
 class MediaMethods:
@@ -74,8 +69,8 @@ class MediaMethods:
         """An image with ``[x1, y1, x2, y2]`` boxes (and optional labels) drawn on it."""
         name = clean_tag(check_tag(tag))
         self._check_open()
-        hwc = images.to_hwc(tag, _now_array(img_tensor, tag), dataformats)
-        drawn = images.draw_boxes(tag, hwc, _now_array(box_tensor, tag), labels)
+        hwc = images.to_hwc(tag, array_now(img_tensor, tag), dataformats)
+        drawn = images.draw_boxes(tag, hwc, array_now(box_tensor, tag), labels)
         data = summaries.image(name, *images.image_png(tag, drawn, "HWC"))
         self._put_summary(data, global_step, walltime, tag, len(data))
 
@@ -111,7 +106,7 @@ class MediaMethods:
             ) from exc
         if not isinstance(fps, int | float) or not fps > 0:
             raise ValueError(f"{tag!r}: fps must be a positive number, got {fps!r}")
-        frames = images.video_frames(tag, _now_array(vid_tensor, tag), dataformats)
+        frames = images.video_frames(tag, array_now(vid_tensor, tag), dataformats)
         gif = images.encode_gif(frames, fps)
         t, h, w, c = frames.shape
         data = summaries.image(name, h, w, c, gif)
@@ -145,10 +140,10 @@ class MediaMethods:
 
         check_tag(tag)
         self._check_open()
-        label = None if label_img is None else _now_array(label_img, tag)
+        label = None if label_img is None else array_now(label_img, tag)
         write_embedding(
             self.logdir,
-            _now_array(mat, tag),
+            array_now(mat, tag),
             metadata,
             label,
             0 if global_step is None else self._step(global_step, tag),
@@ -187,11 +182,11 @@ class MediaMethods:
         colors and triangle faces, and a three.js ``config_dict``."""
         check_tag(tag)
         self._check_open()
-        parts = [(1, _now_array(vertices, tag))]
+        parts = [(1, array_now(vertices, tag))]
         if faces is not None:
-            parts.append((2, _now_array(faces, tag)))
+            parts.append((2, array_now(faces, tag)))
         if colors is not None:
-            parts.append((3, _now_array(colors, tag)))
+            parts.append((3, array_now(colors, tag)))
         data = plugin_summaries.mesh(tag, parts, config_dict)
         self._put_summary(data, global_step, walltime, tag, len(data))
 

@@ -10,7 +10,12 @@ import time
 from tbx_tui.writer import plugin_summaries, summaries
 from tbx_tui.writer.encode import summary_event
 from tbx_tui.writer.event_file import EventFile
-from tbx_tui.writer.values import Deferred, check_tag, clean_tag, to_array, to_scalar
+from tbx_tui.writer.values import (
+    array_now,
+    check_tag,
+    clean_tag,
+    scalar_now,
+)
 
 
 class PluginMethods:
@@ -35,11 +40,9 @@ class PluginMethods:
         """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
         check_tag(tag)
         self._check_open()
-        arrays = [to_array(x, tag) for x in (labels, predictions)]
-        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
+        arrays = [array_now(x, tag) for x in (labels, predictions)]
         if weights is not None:
-            weights = to_array(weights, tag)
-            weights = weights.resolve() if isinstance(weights, Deferred) else weights
+            weights = array_now(weights, tag)
         data = summaries.pr_curve(tag, arrays[0], arrays[1], num_thresholds, weights)
         self._put_summary(data, global_step, walltime, tag, len(data))
 
@@ -67,8 +70,7 @@ class PluginMethods:
             precision,
             recall,
         )
-        arrays = [to_array(x, tag) for x in raw]
-        arrays = [a.resolve() if isinstance(a, Deferred) else a for a in arrays]
+        arrays = [array_now(x, tag) for x in raw]
         data = summaries.pr_curve_raw(tag, *arrays, num_thresholds=num_thresholds)
         self._put_summary(data, global_step, walltime, tag, len(data))
 
@@ -105,8 +107,7 @@ class PluginMethods:
         metrics = {}
         for key, value in metric_dict.items():
             check_tag(key, "metric name")
-            v = to_scalar(value, key)
-            metrics[key] = v.resolve() if isinstance(v, Deferred) else v
+            metrics[key] = scalar_now(value, key)
         blobs = plugin_summaries.hparams(hparam_dict, metric_dict)
         run = os.path.join(self.logdir, name or str(time.time()))
         if not self._write_to_disk:

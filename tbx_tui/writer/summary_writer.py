@@ -31,7 +31,16 @@ from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
-from tbx_tui.writer.values import Deferred, check_step, check_tag, clean_tag, to_array, to_scalar
+from tbx_tui.writer.values import (
+    Deferred,
+    array_now,
+    check_step,
+    check_tag,
+    clean_tag,
+    scalar_now,
+    to_array,
+    to_scalar,
+)
 
 _time = time.time
 _INT64_MIN = -(1 << 63)
@@ -294,12 +303,9 @@ class SummaryWriter(MediaMethods, PluginMethods):
         """A histogram given as statistics plus one upper limit and one count per bucket."""
         check_tag(tag)
         self._check_open()
-        limits = to_array(bucket_limits, tag)
-        counts = to_array(bucket_counts, tag)
-        limits = limits.resolve() if isinstance(limits, Deferred) else limits
-        counts = counts.resolve() if isinstance(counts, Deferred) else counts
-        stats = [to_scalar(x, tag) for x in (min, max, num, sum, sum_squares)]
-        stats = [s.resolve() if isinstance(s, Deferred) else s for s in stats]
+        limits = array_now(bucket_limits, tag)
+        counts = array_now(bucket_counts, tag)
+        stats = [scalar_now(x, tag) for x in (min, max, num, sum, sum_squares)]
         data = summaries.histogram_raw(tag, *stats, limits, counts)
         self._put_summary(data, global_step, walltime, tag, len(data))
 

@@ -241,3 +241,15 @@ def to_array(x: object, tag: str) -> np.ndarray | Deferred:
     if deferred is not None:
         return deferred
     return resolve_array(x, tag)
+
+
+def array_now(x: object, tag: str) -> np.ndarray:
+    """:func:`to_array`, read at once even from a device (for calls that need the values now)."""
+    arr = to_array(x, tag)
+    return arr.resolve() if isinstance(arr, Deferred) else arr
+
+
+def scalar_now(x: object, tag: str):
+    """:func:`to_scalar`, read at once even from a device."""
+    value = to_scalar(x, tag)
+    return value.resolve() if isinstance(value, Deferred) else value
