@@ -123,9 +123,9 @@ def rust_server(logdir: str, last_step: int) -> tuple[float, float, int]:
 def append_cost(logdir: str) -> float:
     """Microseconds to refresh a loaded logdir after one record was appended to one file."""
     sys.path.insert(0, os.path.dirname(HERE))
-    from tbx_tui.logdir import Logdir
     from tbx_tui.proto import event_pb2
-    from tbx_tui.record import encode_record
+    from tbx_tui.read.logdir import Logdir
+    from tbx_tui.tfrecord.record import encode_record
 
     with tempfile.TemporaryDirectory() as tmp:
         run = os.path.join(tmp, "run")

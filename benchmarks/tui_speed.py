@@ -23,9 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from tbx_tui import SummaryWriter, chart  # noqa: E402
 from tbx_tui.tui.app import create_app  # noqa: E402
-from tbx_tui.tui.charts import ChartCard, chart_text  # noqa: E402
 from tbx_tui.tui.sidebar import RunTree  # noqa: E402
 from tbx_tui.tui.state import ViewState  # noqa: E402
+from tbx_tui.tui.views.scalars import ChartCard, chart_text  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -41,7 +41,7 @@ def series(n: int, seed: int = 0):
 
 
 def bench_redraw() -> None:
-    from tbx_tui.runview import SeriesView
+    from tbx_tui.read.runview import SeriesView
 
     steps, walls, values = series(1_000_000)
     state = ViewState()

@@ -18,7 +18,8 @@ import time
 import numpy as np
 from PIL import Image
 
-from tbx_tui import histo, imagecells, termgraphics, waterfall
+from tbx_tui.term import termgraphics
+from tbx_tui.view import histo, imagecells, waterfall
 
 
 def timeit(fn, repeat: int = 15) -> tuple[float, float]:

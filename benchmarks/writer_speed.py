@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
 
 
 def writers() -> dict:
@@ -127,7 +127,7 @@ def main() -> None:
             rate = n / results[(label, name)]
             ratio = results[(label, name)] / results[(label, ours)]
             print(f"| {label} | {name} | {rate:,.0f} | {ratio:.1f}x |")
-    print("\nall points read back with tbx_tui.logdir.Logdir")
+    print("\nall points read back with tbx_tui.read.logdir.Logdir")
 
 
 if __name__ == "__main__":

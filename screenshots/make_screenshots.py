@@ -18,8 +18,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from tbx_tui.demo.job import DemoJob  # noqa: E402
 from tbx_tui.tui.app import create_app  # noqa: E402
-from tbx_tui.tui.demo import DemoJob  # noqa: E402
 
 CORPUS = os.path.join(os.path.dirname(HERE), "tests", "data", "corpus")
 

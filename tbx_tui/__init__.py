@@ -1,6 +1,6 @@
 """tbx-tui: TensorBoard for the terminal.
 
-``from tbx_tui import SummaryWriter`` for writing; :class:`tbx_tui.logdir.Logdir` for reading.
+``from tbx_tui import SummaryWriter`` for writing; :class:`tbx_tui.read.logdir.Logdir` for reading.
 Neither imports textual, rich, matplotlib or torch.
 """
 

@@ -81,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json and not args.once:
         parser.exit(2, "tbx-top: error: --json goes with --once\n")
     if args.export:
-        from tbx_tui.export import export
+        from tbx_tui.headless.export import export
 
         return export(logdir, args.export, tag_re, run_re)
     if args.once:
-        from tbx_tui.report import report
+        from tbx_tui.headless.report import report
 
         return report(logdir, args, tag_re, run_re)
     from tbx_tui.tui.launch import run_app

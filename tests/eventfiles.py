@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from tbx_tui.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
-from tbx_tui.record import encode_record
+from tbx_tui.tfrecord.record import encode_record
 
 
 def scalar(tag: str, step: int, value: float, wall: float = 1.0e9) -> bytes:

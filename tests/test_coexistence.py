@@ -11,7 +11,7 @@ import importlib.util
 from tensorboard.compat.proto import event_pb2 as tb_event
 from tensorboardX.proto import event_pb2 as tbx_event
 import tbx_tui
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
 from tbx_tui.proto import event_pb2 as our_event
 if importlib.util.find_spec("torch") is not None:
     from torch.utils.tensorboard import SummaryWriter as TorchWriter  # noqa: F401
@@ -40,6 +40,6 @@ def test_protos_do_not_collide_in_one_process():
 
 
 def test_tbx_tui_imported_first_then_tensorboard():
-    script = "import tbx_tui.logdir, tbx_tui.proto.event_pb2\n" + SCRIPT
+    script = "import tbx_tui.read.logdir, tbx_tui.proto.event_pb2\n" + SCRIPT
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

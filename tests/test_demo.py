@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tbx_tui.logdir import Logdir
+from tbx_tui.demo.job import DemoJob
+from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui.app import create_app
-from tbx_tui.tui.demo import DemoJob
 
 from .tui_helpers import loaded, screen_text, wait_for
 

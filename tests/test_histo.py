@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tbx_tui import histo, waterfall
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.view import histo, waterfall
 
 CORPUS = "tests/data/corpus"
 

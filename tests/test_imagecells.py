@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tbx_tui import imagecells, termgraphics
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.term import termgraphics
+from tbx_tui.view import imagecells
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 

@@ -13,7 +13,7 @@ import pytest
 L = pytest.importorskip("lightning")
 torch = pytest.importorskip("torch")
 
-from tbx_tui.logdir import Logdir  # noqa: E402
+from tbx_tui.read.logdir import Logdir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = 6

@@ -142,8 +142,8 @@ def test_export_csv_is_lossless_and_quotes_hostile_tags(ours):
 
 @pytest.mark.parametrize("jsonl", [False, True])
 def test_forked_export_equals_single_process(corpus, monkeypatch, jsonl):
-    from tbx_tui import export
-    from tbx_tui.logdir import Logdir
+    from tbx_tui.headless import export
+    from tbx_tui.read.logdir import Logdir
 
     ld = Logdir(str(corpus))
     ld.refresh()

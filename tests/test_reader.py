@@ -10,9 +10,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tbx_tui import fastframe, logdir, record
-from tbx_tui.logdir import Logdir
 from tbx_tui.proto import types_pb2
+from tbx_tui.read import fastframe, logdir
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.tfrecord import record
 from tests import eventfiles as ef
 
 EV = "events.out.tfevents.1.host"
@@ -259,11 +260,11 @@ def test_vectorised_path_equals_record_by_record(tmp_path, monkeypatch, seed):
     assert slow_scan.warnings == fast_scan.warnings
     assert slow_scan.consumed == fast_scan.consumed
     monkeypatch.setattr(logdir, "FAST_MIN_BYTES", 1 << 40)
-    monkeypatch.setattr("tbx_tui.decode.FAST_MIN_RECORDS", 1 << 40)
+    monkeypatch.setattr("tbx_tui.read.decode.FAST_MIN_RECORDS", 1 << 40)
     slow = Logdir(str(tmp_path))
     slow.refresh()
     monkeypatch.setattr(logdir, "FAST_MIN_BYTES", 0)
-    monkeypatch.setattr("tbx_tui.decode.FAST_MIN_RECORDS", 0)
+    monkeypatch.setattr("tbx_tui.read.decode.FAST_MIN_RECORDS", 0)
     fast = Logdir(str(tmp_path))
     fast.refresh()
     assert _snapshot(slow) == _snapshot(fast)

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tbx_tui import report as report_mod
 from tbx_tui.cli import main
+from tbx_tui.headless import report as report_mod
+from tbx_tui.headless.summary_stats import compact_number, json_number
 from tbx_tui.proto import event_pb2, summary_pb2
-from tbx_tui.record import encode_record
-from tbx_tui.sparkline import ASCII_LEVELS, UNICODE_LEVELS, sparkline, truncate
-from tbx_tui.summary_stats import compact_number, json_number
+from tbx_tui.term.textwidth import truncate
+from tbx_tui.tfrecord.record import encode_record
+from tbx_tui.view.sparkline import ASCII_LEVELS, UNICODE_LEVELS, sparkline
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -233,7 +234,7 @@ def test_text_report_of_corpus_has_every_run_and_tag():
     count, last_step = line.split()[1:3]
     assert (count, last_step) == ("200", "199")
     assert any(ch in line for ch in UNICODE_LEVELS)  # the trend
-    # the hparams table after the runs (tbx_tui.report_views)
+    # the hparams table after the runs (tbx_tui.headless.sections)
     hp_table = out[out.index("\nhparams\n") :].splitlines()
     assert set(hp_table[2].split()) == {"run", "lr", "bs", "opt", "hparam/acc"}
     assert set(hp_table[-1].split()) == {"1795783473.884596", "0.1", "32", "adam", "0.9"}
@@ -454,7 +455,7 @@ def test_truncate_counts_wide_characters():
 
 def test_reader_and_report_import_no_tui_library():
     code = (
-        "import sys, tbx_tui, tbx_tui.logdir, tbx_tui.report, tbx_tui.cli\n"
+        "import sys, tbx_tui, tbx_tui.read.logdir, tbx_tui.headless.report, tbx_tui.cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"

@@ -13,8 +13,8 @@ import termios
 
 import pytest
 
-from tbx_tui import termgraphics
-from tbx_tui.tui.image_view import GraphicsBody, ImageView
+from tbx_tui.term import termgraphics
+from tbx_tui.tui.views.images import GraphicsBody, ImageView
 from tests.views_harness import ViewHarness
 
 CORPUS = "tests/data/corpus"

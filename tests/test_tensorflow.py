@@ -12,7 +12,7 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from tbx_tui.logdir import Logdir  # noqa: E402
+from tbx_tui.read.logdir import Logdir  # noqa: E402
 
 
 def write_tf2(path: str) -> None:

@@ -6,9 +6,9 @@ import asyncio
 import shutil
 
 from tbx_tui.tui.app import create_app
-from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.sidebar import RunTree
+from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
 
 from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
@@ -331,7 +331,6 @@ def test_tag_filter_set_in_one_view_shows_in_the_others(corpus):
 def test_empty_scalars_message_follows_the_runs(tmp_path):
     """A run with no scalars appearing in an empty logdir left "no runs yet" on screen."""
     from tbx_tui import SummaryWriter
-
     async def go():
         app = make(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:

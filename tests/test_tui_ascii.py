@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from tbx_tui import termcaps
 from tbx_tui.cli import build_parser
-from tbx_tui.report import style_for
-from tbx_tui.sparkline import cell_width
+from tbx_tui.headless.report import style_for
+from tbx_tui.term import termcaps
+from tbx_tui.term.textwidth import cell_width
 from tbx_tui.tui.app import create_app
 from tbx_tui.tui.asciifilter import AsciiFilter
-from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.views.scalars import ChartCard
 
 from .tui_helpers import FROZEN_NOW, loaded, screen_text, settled
 

@@ -10,9 +10,9 @@ from textual.strip import Strip
 
 from tbx_tui import SummaryWriter
 from tbx_tui.tui.app import create_app
-from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.sidebar import RunTree
+from tbx_tui.tui.views.scalars import ChartCard
 
 from .tui_helpers import FROZEN_NOW, charts_settled, loaded, screen_text, settled, wait_for
 

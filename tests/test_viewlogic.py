@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from tbx_tui import chart, numfmt
-from tbx_tui.downsample import downsample, minmax_indices
-from tbx_tui.logdir import Logdir
-from tbx_tui.runview import take
-from tbx_tui.smoothing import ema, ema_reference
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.runview import take
+from tbx_tui.view import numfmt, plot
+from tbx_tui.view.downsample import downsample, minmax_indices
+from tbx_tui.view.smoothing import ema, ema_reference
 
 
 @pytest.mark.parametrize("weight", [0.0, 0.01, 0.3, 0.6, 0.9, 0.99, 0.999])
@@ -80,20 +80,20 @@ def test_steps_durations_ago():
 
 def test_chart_text_has_the_values_and_no_background():
     x = np.arange(200)
-    opts = chart.Options(smoothing=0.6)
-    p = chart.prepare(x, x * 1.0, np.sin(x / 20.0), opts, 40)
-    text = chart.render([(p, (255, 0, 0))], 50, 12, opts)
+    opts = plot.Options(smoothing=0.6)
+    p = plot.prepare(x, x * 1.0, np.sin(x / 20.0), opts, 40)
+    text = plot.render([(p, (255, 0, 0))], 50, 12, opts)
     assert "\x1b[48;" not in text  # the terminal's own background shows through
     assert "38;2;255;0;0" in text
-    plain = chart.render([(p, (255, 0, 0))], 50, 12, opts, color=False)
+    plain = plot.render([(p, (255, 0, 0))], 50, 12, opts, color=False)
     assert "\x1b" not in plain and len(plain.splitlines()) == 12
 
 
 def test_chart_log_y_and_wall_axis():
     x = np.arange(100)
-    opts = chart.Options(smoothing=0, log_y=True, x_mode="wall")
-    p = chart.prepare(x, 1.7e9 + x * 60.0, 10.0 ** (-x / 20.0), opts, 30)
-    plain = chart.render([(p, (0, 0, 255))], 50, 12, opts, color=False)
+    opts = plot.Options(smoothing=0, log_y=True, x_mode="wall")
+    p = plot.prepare(x, 1.7e9 + x * 60.0, 10.0 ** (-x / 20.0), opts, 30)
+    plain = plot.render([(p, (0, 0, 255))], 50, 12, opts, color=False)
     assert "0.01" in plain and "1e-04" in plain and ":" in plain
 
 

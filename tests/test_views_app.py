@@ -8,11 +8,11 @@ import functools
 import pytest
 from textual.widgets import DataTable, Markdown
 
-from tbx_tui.tui.histogram_view import HistogramBody, HistogramView
-from tbx_tui.tui.hparams_view import HParamsView
-from tbx_tui.tui.image_view import GraphicsBody, ImageBody, ImageView
-from tbx_tui.tui.prcurve_view import PRCurveView
-from tbx_tui.tui.text_view import TextView
+from tbx_tui.tui.views.histograms import HistogramBody, HistogramView
+from tbx_tui.tui.views.hparams import HParamsView
+from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
+from tbx_tui.tui.views.prcurves import PRCurveView
+from tbx_tui.tui.views.text import TextView
 from tests.views_harness import ViewHarness
 
 CORPUS = "tests/data/corpus"

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from tbx_tui import hparams_table, prcurve
-from tbx_tui.logdir import Logdir
-from tbx_tui.store import Run
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.store import Run
+from tbx_tui.view import hparams_table, prcurve
 
 
 def _load(folder):
@@ -50,7 +50,7 @@ def test_hparams_sort_and_sanitise():
 
 
 def _series():
-    from tbx_tui.store import ScalarSeries
+    from tbx_tui.read.store import ScalarSeries
 
     return ScalarSeries
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tbx_tui import report, report_views
-from tbx_tui.sparkline import cell_width
+from tbx_tui.headless import report, sections
+from tbx_tui.term.textwidth import cell_width
 
 CORPUS = "tests/data/corpus"
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -85,7 +85,7 @@ def test_hostile_text_is_escaped():
 
 def test_text_lines_cut_and_counted():
     body = "\n".join(f"line {i} \x1b]0;title\x07" for i in range(30))
-    lines = report_views.text_lines(body, 20, 5)
+    lines = sections.text_lines(body, 20, 5)
     assert len(lines) == 6 and lines[-1] == "(25 more lines)"
     assert all(cell_width(ln) <= 20 and "\x1b" not in ln for ln in lines[:5])
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from tbx_tui.tui.histogram_view import HistogramView
-from tbx_tui.tui.hparams_view import HParamsView
-from tbx_tui.tui.image_view import ImageView
-from tbx_tui.tui.prcurve_view import PRCurveView
-from tbx_tui.tui.text_view import TextView
+from tbx_tui.tui.views.histograms import HistogramView
+from tbx_tui.tui.views.hparams import HParamsView
+from tbx_tui.tui.views.images import ImageView
+from tbx_tui.tui.views.prcurves import PRCurveView
+from tbx_tui.tui.views.text import TextView
 
 from .views_harness import ViewHarness
 

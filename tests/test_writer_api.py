@@ -16,9 +16,9 @@ import pytest
 from PIL import Image
 
 import tbx_tui
-from tbx_tui.logdir import Logdir
 from tbx_tui.proto import event_pb2, summary_pb2
-from tbx_tui.record import encode_record, scan
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.tfrecord.record import encode_record, scan
 from tbx_tui.writer import WriterClosedError
 
 

@@ -23,7 +23,7 @@ from tensorboard.backend.event_processing.event_multiplexer import EventMultiple
 from tensorboard.util import tensor_util  # noqa: E402
 
 import tbx_tui  # noqa: E402
-from tbx_tui.logdir import Logdir  # noqa: E402
+from tbx_tui.read.logdir import Logdir  # noqa: E402
 
 
 def script(mod, logdir: str) -> None:

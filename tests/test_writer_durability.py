@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import tbx_tui
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tbx_tui
-from tbx_tui.logdir import Logdir
+from tbx_tui.read.logdir import Logdir
 
 torch = pytest.importorskip("torch")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tbx_tui.tui.charts import ChartCard
+from tbx_tui.tui.views.scalars import ChartCard
 
 FROZEN_NOW = 1795783600.0  # a little after the corpus was written: "2m ago" labels stay fixed
 

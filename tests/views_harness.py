@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tbx_tui.logdir import Logdir
-from tbx_tui.runview import take
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.runview import take
 from tbx_tui.tui.state import ViewState
 
 

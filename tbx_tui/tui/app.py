@@ -17,16 +17,16 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
-from tbx_tui import termcaps
+from tbx_tui.term import termcaps
 from tbx_tui.tui.asciifilter import AsciiFilter
-from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
 from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.views import VIEWS
+from tbx_tui.tui.views.registry import VIEWS
+from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
@@ -279,7 +279,7 @@ def create_app(
     ascii: bool = False,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
-    ``ascii`` draws ASCII only (see :func:`tbx_tui.termcaps.ascii_only`)."""
+    ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`)."""
     if isinstance(tag_filter, str):
         tag_filter = re.compile(tag_filter)
     if isinstance(run_filter, str):

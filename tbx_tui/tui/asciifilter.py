@@ -6,7 +6,7 @@ from rich.segment import Segment
 from textual.color import Color
 from textual.filter import LineFilter
 
-from tbx_tui.termcaps import to_ascii
+from tbx_tui.term.termcaps import to_ascii
 
 
 class AsciiFilter(LineFilter):

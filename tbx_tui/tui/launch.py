@@ -13,8 +13,8 @@ def run_app(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
-    from tbx_tui.termcaps import ascii_only
-    from tbx_tui.termgraphics import query_sixel_geometry, resolve
+    from tbx_tui.term.termcaps import ascii_only
+    from tbx_tui.term.termgraphics import query_sixel_geometry, resolve
     from tbx_tui.tui.app import create_app
 
     ascii = bool(getattr(args, "ascii", False)) or ascii_only()  # decided once, here
@@ -42,7 +42,7 @@ def run_demo(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
-    from tbx_tui.tui.demo import DemoJob
+    from tbx_tui.demo.job import DemoJob
 
     with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
         job = DemoJob(logdir)

@@ -1,8 +1,8 @@
 """The loader: one exclusive worker thread that reads the logdir and posts what changed.
 
-It owns the :class:`~tbx_tui.logdir.Logdir` (the reader is synchronous and not thread-safe, so no
-other thread touches it), wakes on watchdog notifications or on a poll interval, and posts a
-:class:`DataChanged` carrying consistent :class:`~tbx_tui.runview.RunView` objects. A newer
+It owns the :class:`~tbx_tui.read.logdir.Logdir` (the reader is synchronous and not thread-safe, so
+no other thread touches it), wakes on watchdog notifications or on a poll interval, and posts a
+:class:`DataChanged` carrying consistent :class:`~tbx_tui.read.runview.RunView` objects. A newer
 ``DataChanged`` replaces an older one still in the queue.
 """
 
@@ -13,8 +13,8 @@ import time
 
 from textual.message import Message
 
-from tbx_tui.logdir import Logdir
-from tbx_tui.runview import RunView, take
+from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.runview import RunView, take
 
 #: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
 #: to check anyway when it is (network file systems send no notifications).

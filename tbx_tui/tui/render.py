@@ -1,7 +1,7 @@
 """The chart render thread: plotext drawing off the UI thread, newest request per card first.
 
 plotext keeps one global figure, so exactly one thread draws scalar charts: this one (other
-plotext users hold :data:`tbx_tui.chart.PLOTEXT_LOCK`). A card submits a job (a function that
+plotext users hold :data:`tbx_tui.view.plot.PLOTEXT_LOCK`). A card submits a job (a function that
 draws from a snapshot of immutable inputs, and one that hands the result back by posting a
 message); a newer job of the same card replaces one still queued, so a burst of key presses
 draws only the last state. Jobs are served in the order their cards first asked.

@@ -11,9 +11,9 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from tbx_tui import numfmt
-from tbx_tui.sanitize import safe_text
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.state import ViewState, compile_filter
+from tbx_tui.view import numfmt
 
 
 def rgb_hex(rgb: tuple[int, int, int]) -> str:

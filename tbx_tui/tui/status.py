@@ -7,7 +7,7 @@ import time
 from rich.text import Text
 from textual.widgets import Static
 
-from tbx_tui.sanitize import safe_text
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.state import ViewState
 
 

@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tbx_tui.tui.charts import ChartCard
 from tbx_tui.tui.keys import KeyFooter
 from tbx_tui.tui.state import ViewState
 from tbx_tui.tui.status import StatusBar
+from tbx_tui.tui.views.scalars import ChartCard
 
 
 class ZoomScreen(Screen[None]):

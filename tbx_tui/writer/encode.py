@@ -12,7 +12,7 @@ import math
 import struct
 
 from tbx_tui.proto import summary_pb2
-from tbx_tui.record import masked_crc32c
+from tbx_tui.tfrecord.record import masked_crc32c
 
 _pack_d = struct.Struct("<d").pack
 _pack_f = struct.Struct("<f").pack

@@ -26,7 +26,7 @@ import time
 
 import crc32c as _crc32c
 
-from tbx_tui.record import MASK_DELTA
+from tbx_tui.tfrecord.record import MASK_DELTA
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
 from tbx_tui.writer.values import Deferred, resolve_many
 from tbx_tui.writer.vectorized import encode_scalars

@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from tbx_tui.crcvec import crc32c_rows
+from tbx_tui.tfrecord.crcvec import crc32c_rows
 from tbx_tui.writer.encode import Framer
 
 

@@ -1,0 +1,1 @@
+"""The demo job: runs that a background thread keeps writing, for tbx-top --demo."""

@@ -1,0 +1,1 @@
+"""The headless modes of tbx-top: --once, --json and --export."""

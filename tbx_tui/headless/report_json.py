@@ -1,0 +1,60 @@
+"""``tbx-top LOGDIR --once --json``: the report as one JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tbx_tui.headless.summary_stats import RunReport, json_number, point_stats, scalar_stats
+from tbx_tui.read.store import Point
+
+
+def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for tag, pts in points.items():
+        st = point_stats(pts)
+        out[tag] = {"count": st.count, "last_step": st.last_step}
+    return out
+
+
+def run_json(view: RunReport) -> dict[str, Any]:
+    """One run of the ``--json`` document (the keys of issue 2, then a few extra ones)."""
+    scalars = {}
+    for tag, series in view.scalars.items():
+        st = scalar_stats(series)
+        scalars[tag] = {
+            "count": st.count,
+            "first_step": st.first_step,
+            "last_step": st.last_step,
+            "last_value": json_number(st.last_value),
+            "last_wall_time": json_number(st.last_wall_time),
+            "min": json_number(st.vmin),
+            "max": json_number(st.vmax),
+        }
+    run = view.run
+    doc: dict[str, Any] = {
+        "name": run.name,
+        "warnings": run.warnings,
+        "scalars": scalars,
+        "histograms": _point_json(view.points["histograms"]),
+        "images": _point_json(view.points["images"]),
+        "texts": _point_json(view.points["texts"]),
+        # extras, beyond the keys issue 2 names
+        "pr_curves": _point_json(view.points["pr_curves"]),
+        "audio": _point_json(view.points["audio"]),
+        "other": {
+            tag: {**info, "plugin": run.plugins.get(tag, "")}
+            for tag, info in _point_json(view.points["other"]).items()
+        },
+        "hparams": {
+            k: json_number(v) if isinstance(v, float) else v for k, v in sorted(run.hparams.items())
+        },
+        "warning_messages": list(run.warning_messages),
+    }
+    return doc
+
+
+def render_json(logdir: str, views: list[RunReport]) -> str:
+    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out)."""
+    doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
+    return json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=2)

@@ -1,0 +1,1 @@
+"""Reading event files: decoding, run discovery, tailing, the columnar store, snapshots."""

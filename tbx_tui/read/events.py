@@ -1,0 +1,246 @@
+"""Event decoding: one serialized ``Event`` into a :class:`~tbx_tui.read.store.Run`.
+
+Handles v1 summaries (simple_value, HistogramProto, Summary.Image, Summary.Audio) and v2 tensor
+summaries (scalars of any numeric dtype, ``[k, 3]`` histograms, ``[w, h, png...]`` images, text,
+pr_curves ``[6, N]``, hparams), remembering each tag's plugin from its first metadata, and
+applies restarts (``SessionLog.START`` discards the run's points at or after its step).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from tbx_tui.proto import event_pb2, hparams_pb2, summary_pb2, tensor_pb2, types_pb2
+from tbx_tui.read.store import BlobRef, ImageInfo, Point, Run, ScalarSeries
+
+_DTYPES: dict[int, np.dtype] = {
+    types_pb2.DT_FLOAT: np.dtype("<f4"),
+    types_pb2.DT_DOUBLE: np.dtype("<f8"),
+    types_pb2.DT_INT32: np.dtype("<i4"),
+    types_pb2.DT_UINT8: np.dtype("u1"),
+    types_pb2.DT_INT16: np.dtype("<i2"),
+    types_pb2.DT_INT8: np.dtype("i1"),
+    types_pb2.DT_INT64: np.dtype("<i8"),
+    types_pb2.DT_BOOL: np.dtype("?"),
+    types_pb2.DT_UINT16: np.dtype("<u2"),
+    types_pb2.DT_HALF: np.dtype("<f2"),
+    types_pb2.DT_UINT32: np.dtype("<u4"),
+    types_pb2.DT_UINT64: np.dtype("<u8"),
+    types_pb2.DT_BFLOAT16: np.dtype("<u2"),  # widened by hand below
+}
+
+_START = event_pb2.SessionLog.START
+
+
+def tensor_to_array(t: tensor_pb2.TensorProto) -> np.ndarray:
+    """A numeric TensorProto as a float64 numpy array of its shape."""
+    shape = tuple(d.size for d in t.tensor_shape.dim)
+    dtype = _DTYPES.get(t.dtype)
+    if dtype is None:
+        raise ValueError(f"unsupported tensor dtype {types_pb2.DataType.Name(t.dtype)}")
+    if t.tensor_content:
+        arr = np.frombuffer(t.tensor_content, dtype=dtype)
+    elif t.dtype in (types_pb2.DT_HALF, types_pb2.DT_BFLOAT16):
+        arr = np.asarray(t.half_val, dtype=np.uint16).view(dtype)
+    elif t.dtype == types_pb2.DT_FLOAT:
+        arr = np.asarray(t.float_val, dtype=np.float32)
+    elif t.dtype == types_pb2.DT_DOUBLE:
+        arr = np.asarray(t.double_val, dtype=np.float64)
+    elif t.dtype in (types_pb2.DT_INT64,):
+        arr = np.asarray(t.int64_val, dtype=np.int64)
+    elif t.dtype == types_pb2.DT_UINT64:
+        arr = np.asarray(t.uint64_val, dtype=np.uint64)
+    elif t.dtype == types_pb2.DT_UINT32:
+        arr = np.asarray(t.uint32_val, dtype=np.uint32)
+    elif t.dtype == types_pb2.DT_BOOL:
+        arr = np.asarray(t.bool_val, dtype=bool)
+    else:
+        arr = np.asarray(t.int_val, dtype=np.int64)
+    if t.dtype == types_pb2.DT_BFLOAT16:
+        arr = (arr.astype(np.uint32) << 16).view(np.float32)
+    arr = arr.astype(np.float64)
+    size = int(np.prod(shape)) if shape else 1
+    if arr.size == 1 and size != 1:
+        arr = np.full(size, arr[0])  # TF stores a repeated single value once
+    if arr.size != size:
+        raise ValueError(f"tensor holds {arr.size} values for shape {shape}")
+    return arr.reshape(shape)
+
+
+def histogram_proto_to_buckets(h: summary_pb2.HistogramProto) -> np.ndarray:
+    """A v1 histogram as ``[k, 3]`` (left, right, count), the way TensorBoard migrates it.
+
+    Empty buckets at both ends are dropped; the first bucket starts at ``min`` and the last ends
+    at ``max``.
+    """
+    counts = np.asarray(h.bucket, dtype=np.float64)
+    nonzero = np.flatnonzero(counts)
+    if nonzero.size == 0:
+        return np.zeros((0, 3), dtype=np.float64)
+    start, end = int(nonzero[0]), int(nonzero[-1])
+    limits = np.asarray(h.bucket_limit, dtype=np.float64)
+    inner = limits[start:end]
+    lefts = np.concatenate(([h.min], inner))
+    rights = np.concatenate((inner, [h.max]))
+    return np.stack([lefts, rights, counts[start : end + 1]], axis=1)
+
+
+def _hparam_value(v) -> object:
+    kind = v.WhichOneof("kind")
+    if kind == "number_value":
+        return v.number_value
+    if kind == "string_value":
+        return v.string_value
+    if kind == "bool_value":
+        return v.bool_value
+    return None
+
+
+def _decode_hparams(run: Run, content: bytes) -> None:
+    data = hparams_pb2.HParamsPluginData.FromString(content)
+    which = data.WhichOneof("data")
+    if which == "session_start_info":
+        hparams = data.session_start_info.hparams  # a protobuf map: no stable order
+        for name in sorted(hparams):
+            run.hparams[name] = _hparam_value(hparams[name])
+    elif which == "experiment":
+        for m in data.experiment.metric_infos:
+            tag = m.name.tag
+            if tag and tag not in run.hparam_metrics:
+                run.hparam_metrics.append(tag)
+
+
+def _add_point(bucket: dict[str, list[Point]], tag: str, point: Point) -> None:
+    points = bucket.get(tag)
+    if points is None:
+        bucket[tag] = [point]
+    else:
+        points.append(point)
+
+
+def _decode_value(
+    run: Run, value: summary_pb2.Summary.Value, step: int, wall: float, ref: BlobRef, index: int
+) -> None:
+    tag = value.tag or value.node_name
+    if value.HasField("metadata"):
+        meta = value.metadata
+        name = meta.plugin_data.plugin_name
+        if name and tag not in run.plugins:
+            run.plugins[tag] = name
+            run.plugin_content[tag] = meta.plugin_data.content
+        if name == "hparams":
+            _decode_hparams(run, meta.plugin_data.content)
+            return
+    kind = value.WhichOneof("value")
+    if kind == "simple_value":
+        series = run.scalars.get(tag)
+        if series is None:
+            series = run.scalars[tag] = ScalarSeries()
+        series.append(step, wall, value.simple_value)
+    elif kind == "histo":
+        _add_point(run.histograms, tag, Point(step, wall, histogram_proto_to_buckets(value.histo)))
+    elif kind == "image":
+        img = value.image
+        info = ImageInfo(img.width, img.height, ref, index, 0)
+        _add_point(run.images, tag, Point(step, wall, [info]))
+    elif kind == "audio":
+        a = value.audio
+        meta = {
+            "sample_rate": a.sample_rate,
+            "channels": a.num_channels,
+            "frames": a.length_frames,
+            "content_type": a.content_type,
+        }
+        _add_point(run.audio, tag, Point(step, wall, [meta]))
+    elif kind == "tensor":
+        _decode_tensor(run, tag, value.tensor, step, wall, ref, index)
+    elif tag:
+        _add_point(run.other, tag, Point(step, wall, None))
+
+
+def _decode_tensor(
+    run: Run, tag: str, t: tensor_pb2.TensorProto, step: int, wall: float, ref: BlobRef, index: int
+) -> None:
+    plugin = run.plugins.get(tag, "")
+    if plugin == "scalars":
+        arr = tensor_to_array(t)
+        if arr.size != 1:
+            raise ValueError(f"scalar tensor of shape {arr.shape}")
+        series = run.scalars.get(tag)
+        if series is None:
+            series = run.scalars[tag] = ScalarSeries()
+        series.append(step, wall, float(arr.reshape(())))
+    elif plugin == "histograms":
+        arr = tensor_to_array(t)
+        if arr.size == 0:
+            arr = np.zeros((0, 3))
+        if arr.ndim != 2 or arr.shape[1] != 3:
+            raise ValueError(f"histogram tensor of shape {arr.shape}")
+        _add_point(run.histograms, tag, Point(step, wall, arr))
+    elif plugin == "images":
+        strings = t.string_val
+        images = []
+        if len(strings) >= 2:
+            w, h = int(strings[0] or 0), int(strings[1] or 0)
+            images = [ImageInfo(w, h, ref, index, i) for i in range(len(strings) - 2)]
+        _add_point(run.images, tag, Point(step, wall, images))
+    elif plugin == "text":
+        texts = [s.decode("utf-8", "replace") for s in t.string_val]
+        _add_point(run.texts, tag, Point(step, wall, "\n".join(texts)))
+    elif plugin == "pr_curves":
+        _add_point(run.pr_curves, tag, Point(step, wall, tensor_to_array(t)))
+    elif plugin == "audio":
+        _add_point(run.audio, tag, Point(step, wall, [{"clips": max(len(t.string_val), 0)}]))
+    else:
+        _add_point(run.other, tag, Point(step, wall, None))
+
+
+def parse_event(payload: bytes | memoryview) -> event_pb2.Event:
+    """Parse one record payload. Raises ``ValueError`` on a malformed event."""
+    try:
+        return event_pb2.Event.FromString(payload)
+    except DecodeError as exc:
+        raise ValueError(f"undecodable event: {exc}") from exc
+
+
+def touches_scalars(event: event_pb2.Event) -> bool:
+    """Whether applying ``event`` could change scalar series (a restart, or a scalar value)."""
+    which = event.WhichOneof("what")
+    if which == "session_log":
+        return event.session_log.status == _START
+    if which == "summary":
+        return any(v.WhichOneof("value") in ("simple_value", "tensor") for v in event.summary.value)
+    return False
+
+
+def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
+    """Apply one parsed event to ``run``. Raises ``ValueError`` on malformed values."""
+    wall = event.wall_time
+    if wall > run.last_wall_time:
+        run.last_wall_time = wall
+    which = event.WhichOneof("what")
+    if which == "summary":
+        step = event.step
+        for i, value in enumerate(event.summary.value):
+            _decode_value(run, value, step, wall, ref, i)
+        run.version += 1
+    elif which == "session_log" and event.session_log.status == _START:
+        run.purge_from(event.step)
+
+
+def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
+    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
+    apply_event(run, parse_event(payload), ref)
+
+
+def image_bytes(info: ImageInfo) -> bytes:
+    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file."""
+    with open(info.ref.path, "rb") as f:
+        f.seek(info.ref.offset)
+        payload = f.read(info.ref.length)
+    event = event_pb2.Event.FromString(payload)
+    value = event.summary.value[info.value_index]
+    if value.WhichOneof("value") == "image":
+        return value.image.encoded_image_string
+    return value.tensor.string_val[2 + info.image_index]

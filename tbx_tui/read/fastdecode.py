@@ -1,0 +1,119 @@
+"""Vectorised decoding of plain scalar events, the bulk of most event files.
+
+A "plain scalar event" is what tensorboardX, torch and many loggers write for ``add_scalar``::
+
+    Event { wall_time: double, [step: varint], summary { value { tag, simple_value } } }
+
+with every length below 128. :func:`match_plain_scalars` recognises such records among many with
+numpy and pulls out tag, step, wall time and value of each in one pass; everything else goes
+through the protobuf decoder, in file order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tbx_tui.read.fastframe import byte_view
+
+
+@dataclass
+class PlainScalars:
+    """The plain scalar events of a batch of records."""
+
+    index: np.ndarray  # which records (positions in the batch), ascending
+    tag_ids: np.ndarray  # index into ``tags`` per record
+    tags: list[str]
+    steps: np.ndarray
+    wall_times: np.ndarray
+    values: np.ndarray
+
+
+def _take(data: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    return data[at[:, None] + np.arange(width)]
+
+
+def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a varint at each position: values (uint64) and byte counts."""
+    value = np.zeros(len(at), dtype=np.uint64)
+    size = np.zeros(len(at), dtype=np.int64)
+    active = np.ones(len(at), dtype=bool)
+    limit = len(data) - 1
+    for k in range(10):
+        if not active.any():
+            break
+        b = data[np.minimum(at + k, limit)].astype(np.uint64)
+        value |= np.where(active, (b & np.uint64(0x7F)) << np.uint64(7 * k), np.uint64(0))
+        size += active
+        active &= (b & np.uint64(0x80)) != 0
+    size[active] = -1  # more than 10 bytes: not a varint
+    return value, size
+
+
+def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
+    """Find and decode the plain scalar events among records ``buf[offsets[i]:+lengths[i]]``.
+
+    ``buf`` must hold at least 16 more bytes after every payload (callers pad it).
+    """
+    data = np.frombuffer(buf, dtype=np.uint8)
+    end = offsets + lengths
+    ok = (lengths >= 20) & (data[offsets] == 0x09)
+    idx = np.flatnonzero(ok)
+    p = offsets[idx] + 9
+    e = end[idx]
+    walls = byte_view(buf, "<f8")[offsets[idx] + 1]
+    has_step = data[p] == 0x10
+    steps, size = _varints(data, p + 1)
+    steps = np.where(has_step, steps, np.uint64(0))
+    good = ~has_step | (size > 0)
+    p = np.where(has_step, p + 1 + size, p)
+    # summary { value { tag ... simple_value } }: keys 0x2a, 0x0a, 0x0a, one-byte lengths
+    good &= (data[p] == 0x2A) & (data[p + 1] < 0x80) & (p + 2 + data[p + 1] == e)
+    good &= (data[p + 2] == 0x0A) & (data[p + 3] < 0x80) & (data[p + 3] + 2 == data[p + 1])
+    good &= (data[p + 4] == 0x0A) & (data[p + 5] < 0x80)
+    tag_at = p + 6
+    tag_len = data[p + 5].astype(np.int64)
+    q = tag_at + tag_len
+    good &= (q + 5 == e) & (data[np.minimum(q, len(data) - 1)] == 0x15)
+    idx, walls, steps, tag_at, tag_len, q = (
+        a[good] for a in (idx, walls, steps, tag_at, tag_len, q)
+    )
+    values = byte_view(buf, "<f4")[q + 1].astype(np.float64)
+    tag_ids, tags = _intern_tags(data, tag_at, tag_len)
+    valid = np.array([t is not None for t in tags], dtype=bool)
+    if not valid.all():  # a tag that is not UTF-8: let protobuf judge those records
+        keep = valid[tag_ids]
+        idx, walls, steps, values = idx[keep], walls[keep], steps[keep], values[keep]
+        tag_ids, tags = _intern_tags(data, tag_at[keep], tag_len[keep])
+    return PlainScalars(idx, tag_ids, tags, steps.view(np.int64), walls, values)
+
+
+def _utf8(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _intern_tags(
+    data: np.ndarray, tag_at: np.ndarray, tag_len: np.ndarray
+) -> tuple[np.ndarray, list[str | None]]:
+    """Tag id per record and the tag strings (None: not UTF-8), numbered by first appearance."""
+    ids = np.empty(len(tag_at), dtype=np.int64)
+    tags: list[str | None] = []
+    for length in np.unique(tag_len):
+        sel = np.flatnonzero(tag_len == length)
+        raw = np.ascontiguousarray(_take(data, tag_at[sel], int(length)))
+        keys = raw.view(f"V{int(length)}").ravel() if length else np.zeros(len(sel), "V1")
+        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        base = len(tags)
+        tags.extend(_utf8(bytes(raw[i])) for i in first)
+        ids[sel] = base + inverse.ravel()
+    # renumber by first appearance so series are created in file order
+    order = np.full(len(tags), len(ids), dtype=np.int64)
+    np.minimum.at(order, ids, np.arange(len(ids)))
+    rank = np.argsort(order, kind="stable")
+    remap = np.empty_like(rank)
+    remap[rank] = np.arange(len(rank))
+    return remap[ids], [tags[i] for i in rank]

@@ -1,0 +1,86 @@
+"""Consistent, read-only views of runs, taken by the loader thread right after a refresh.
+
+The reader mutates its :class:`~tbx_tui.read.store.Run` objects while it reads; the app must never
+look at them from another thread. A :class:`RunView` holds array *views* cut at a fixed length
+(appends only write past that length, so the views stay valid) and shallow copies of the small
+per-kind dicts. Taking one costs O(tags), not O(points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tbx_tui.read.store import KINDS, Run
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    steps: np.ndarray
+    wall_times: np.ndarray
+    values: np.ndarray
+    version: int
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def last_index(self) -> int:
+        """Index of the point at the highest step (the latest written among equal steps)."""
+        top = self.steps.max()
+        return int(np.flatnonzero(self.steps == top)[-1])
+
+
+@dataclass(frozen=True)
+class RunView:
+    name: str
+    version: int
+    scalars: dict[str, SeriesView]
+    warnings: int
+    warning_messages: tuple[str, ...]
+    last_wall_time: float
+    points: int
+    hparams: dict[str, Any] = field(default_factory=dict)
+    #: Metric tags the run's hparams experiment declared (Lightning names them freely).
+    hparam_metrics: tuple[str, ...] = ()
+    plugins: dict[str, str] = field(default_factory=dict)
+    #: kind ("histograms", "images", ...) -> tag -> list of store.Point (copied lists)
+    kinds: dict[str, dict[str, list]] = field(default_factory=dict)
+
+    @property
+    def damaged(self) -> bool:
+        return self.warnings > 0
+
+
+def take(run: Run, previous: RunView | None = None) -> RunView:
+    """A view of ``run`` now; series whose version did not change are reused from ``previous``."""
+    old = previous.scalars if previous is not None else {}
+    scalars: dict[str, SeriesView] = {}
+    for tag, series in list(run.scalars.items()):
+        if len(series) == 0:
+            continue
+        before = old.get(tag)
+        if before is not None and before.version == series.version:
+            scalars[tag] = before
+            continue
+        n = len(series)
+        scalars[tag] = SeriesView(
+            series.steps[:n], series.wall_times[:n], series.values[:n], series.version
+        )
+    kinds = {kind: {t: list(p) for t, p in list(run.series(kind).items())} for kind in KINDS}
+    points = sum(len(s) for s in scalars.values())
+    points += sum(len(p) for d in kinds.values() for p in d.values())
+    return RunView(
+        name=run.name,
+        version=run.version,
+        scalars=scalars,
+        warnings=run.warnings,
+        warning_messages=tuple(run.warning_messages),
+        last_wall_time=run.last_wall_time,
+        points=points,
+        hparams=dict(run.hparams),
+        hparam_metrics=tuple(run.hparam_metrics),
+        plugins=dict(run.plugins),
+        kinds=kinds,
+    )

@@ -1,0 +1,1 @@
+"""What the terminal can do (detection, sixel/kitty), safe text and text width."""

@@ -1,0 +1,234 @@
+"""The images view: one image tag of one run at a chosen step, every logged step reachable.
+
+Drawn as truecolor half-blocks or ASCII in any terminal, and as sixel or kitty graphics when the
+app was started with (or detected) one of those modes. Images are decoded lazily, on display,
+through the bounded cache of :mod:`tbx_tui.view.imagecells`.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+from rich.color import Color
+from rich.control import Control
+from rich.segment import ControlType, Segment
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tbx_tui.term import termgraphics
+from tbx_tui.tui.views.entryview import SteppedView
+from tbx_tui.view import imagecells
+
+#: Assumed pixel size of a terminal cell when sizing sixel images.
+CELL_PX = (10, 20)
+_NULL = Style()
+
+
+def cells_text(cells: imagecells.Cells, color: bool) -> Text:
+    """Image cells as Rich Text: half-blocks with fg/bg colours, or coloured (or plain) ASCII."""
+    out = Text(no_wrap=True, end="")
+    for n, row in enumerate(cells.runs()):
+        if n:
+            out.append("\n")
+        for text, fg, bg in row:
+            if not color:
+                out.append(text)
+                continue
+            style = Style(
+                color=Color.from_rgb(*fg), bgcolor=Color.from_rgb(*bg) if bg is not None else None
+            )
+            out.append(text, style=style)
+    return out
+
+
+class ImageBody(Widget):
+    """The selected image as cells (half-blocks or ASCII)."""
+
+    DEFAULT_CSS = "ImageBody { height: 1fr; padding: 0 1; }"
+
+    def __init__(self, view: ImageView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        self._key: tuple | None = None
+        self._text: Text | None = None
+
+    def render(self) -> Text:
+        info = self.view.image_info()
+        width, height = self.content_size.width, self.content_size.height
+        mode = self.view.cell_mode
+        color = not self.app.no_color
+        if mode == "halfblock" and not color:
+            mode = "ascii"
+        key = (info, width, height, mode, color)
+        if key == self._key and self._text is not None:
+            return self._text
+        if info is None or width < 1 or height < 1:
+            text = Text("")
+        else:
+            try:
+                img = imagecells.load_image(info)
+                text = cells_text(imagecells.to_cells(img, width, height, mode), color)
+            except Exception as exc:  # a damaged image must not break the view
+                text = Text(f"cannot decode this image: {exc}", style="dim")
+        self._key, self._text = key, text
+        return text
+
+
+class GraphicsBody(Widget):
+    """The selected image as sixel or kitty graphics, written where the widget is on screen.
+
+    Every line of the widget is painted blank in its background first (a terminal drops the
+    sixel pixels under cells written over, so this wipes the previous image and whatever the
+    previous view left there), and the graphics sequence goes at the end of the last line drawn.
+    """
+
+    DEFAULT_CSS = "GraphicsBody { height: 1fr; }"
+
+    def __init__(
+        self,
+        view: ImageView,
+        protocol: str,
+        tmux: bool = False,
+        sixel_limit: tuple[int, int] | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        self.protocol = protocol
+        self.tmux = tmux
+        self.sixel_limit = sixel_limit
+        self._key: tuple | None = None
+        self._seq = ""
+
+    def cell_size(self) -> tuple[int, int]:
+        """Pixels per cell: the terminal's when it reports them, else :data:`CELL_PX`."""
+        return termgraphics.cell_pixels() or CELL_PX
+
+    def sequence(self, cols: int, rows: int, cell: tuple[int, int] | None = None) -> str:
+        info = self.view.image_info()
+        cell = cell or CELL_PX
+        key = (info, cols, rows, cell, self.sixel_limit)
+        if key == self._key:
+            return self._seq
+        seq = ""
+        if info is not None and cols > 0 and rows > 0:
+            img = imagecells.load_image(info)
+            if self.protocol == "sixel":
+                w, h = termgraphics.sixel_size(img.size, cols, rows, cell, self.sixel_limit)
+                if w and h:
+                    if (w, h) != img.size:  # pixels stay sharp squares when enlarged
+                        up = w > img.width
+                        how = Image.Resampling.NEAREST if up else Image.Resampling.LANCZOS
+                        img = img.convert("RGB").resize((w, h), how)
+                    seq = termgraphics.sixel(img)
+            else:
+                cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
+                png = termgraphics.png_bytes(img)
+                seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
+            if seq and self.tmux:
+                seq = termgraphics.tmux_wrap(seq)
+        self._key, self._seq = key, seq
+        return seq
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        width = self.size.width
+        blank = Strip.blank(width, self.rich_style)
+        if crop.height < 1:
+            return []
+        try:
+            region = self.screen.find_widget(self).visible_region
+            seq = self.sequence(region.width, region.height, self.cell_size())
+        except Exception:
+            return [blank] * crop.height
+        if not seq:
+            return [blank] * crop.height
+        # the last line: blank cells, then the image from the widget's top-left corner (drawn
+        # after every blank line above it), then the cursor back to where the line ended
+        segments = [
+            *blank,
+            Segment(Control.move_to(region.x, region.y).segment.text, _NULL),
+            Segment(seq, _NULL, control=((ControlType.CURSOR_FORWARD, 0),)),
+            Segment(Control.move_to(region.right, region.bottom).segment.text, _NULL),
+        ]
+        return [blank] * (crop.height - 1) + [Strip(segments, cell_length=width)]
+
+
+class ImageView(SteppedView):
+    KIND = "images"
+    NOUN = "images"
+
+    BINDINGS = [
+        Binding("h,left", "step(-1)", "Prev step"),
+        Binding("l,right", "step(1)", "Next step"),
+        Binding("circumflex_accent", "step_at(0)", "First step", show=False),
+        Binding("dollar_sign", "step_at(-1)", "Last step", show=False),
+        Binding("n", "image(1)", "Next image"),
+        Binding("N", "image(-1)", "Prev image", show=False),
+    ]
+
+    def __init__(self, state, mode: str | None = None, **kwargs) -> None:
+        super().__init__(state, **kwargs)
+        self._mode = mode
+        self.image_index = 0
+
+    @property
+    def mode(self) -> str:
+        """The image mode: given, else the app's ``images`` (auto means half-blocks here: the
+        terminal is probed by the launcher before the app starts, never while it runs)."""
+        mode = self._mode or getattr(self.app, "images", None) or "auto"
+        return "halfblock" if mode == "auto" else mode
+
+    @property
+    def cell_mode(self) -> str:
+        return "ascii" if self.mode == "ascii" else "halfblock"
+
+    def compose_body(self) -> ComposeResult:
+        mode = self.mode
+        if mode in ("sixel", "kitty"):
+            limit = getattr(self.app, "sixel_limit", None)
+            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux, sixel_limit=limit)
+        else:
+            yield ImageBody(self)
+
+    def on_entry_changed(self) -> None:
+        super().on_entry_changed()
+        self.image_index = 0
+
+    def image_info(self):
+        if self.mode == "none":
+            return None
+        point = self.current_point()
+        if point is None or not point.data:
+            return None
+        return point.data[min(self.image_index, len(point.data) - 1)]
+
+    def header_extra(self) -> str:
+        points = self.points()
+        point = self.current_point()
+        if point is None:
+            return ""
+        i = self.shown_index()
+        info = self.image_info()
+        k = len(point.data)
+        text = f"step {point.step} ({i + 1}/{len(points)})"
+        if k > 1:
+            text += f" · image {min(self.image_index, k - 1) + 1}/{k}"
+        if info is not None:
+            text += f" · {info.width}x{info.height}"
+        return text + f" · {self.mode}"
+
+    def show(self) -> None:
+        for body in self.query("ImageBody, GraphicsBody"):
+            body.refresh()
+
+    def action_image(self, delta: int) -> None:
+        point = self.current_point()
+        if point is None or not point.data:
+            return
+        self.image_index = (min(self.image_index, len(point.data) - 1) + delta) % len(point.data)
+        self.refresh_header()
+        self.show()

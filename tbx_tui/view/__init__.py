@@ -1,0 +1,1 @@
+"""Pure drawing logic: plots, ticks, smoothing, downsampling, waterfalls, image cells, numbers."""

@@ -1,0 +1,351 @@
+"""Every plotext chart of the app, as ANSI text: the one place that owns plotext's global figure.
+
+Scalar cards: :func:`prepare` turns one run's series into what a chart draws (x per the axis mode,
+sorted, smoothed, downsampled to ~2 points per column, percentiles for "ignore outliers") and is
+cached by :class:`PreparedCache`; :func:`render` draws prepared lines at a size.
+Other line charts (histogram distributions, PR curves): :func:`render_lines` and
+:func:`distribution`. Figure setup, ticks and :data:`PLOTEXT_LOCK` are shared. No textual or rich.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotext as plt
+
+from tbx_tui.term.termcaps import to_ascii
+from tbx_tui.view import histo, numfmt
+from tbx_tui.view.downsample import downsample
+from tbx_tui.view.smoothing import ema
+from tbx_tui.view.waterfall import format_number
+
+X_MODES = ("step", "relative", "wall")
+_BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
+_AXIS_GREY = 244
+RAW_BEHIND_MAX_RUNS = 12
+#: With more runs than RAW_BEHIND_MAX_RUNS, the points of all lines of a chart together stay
+#: about under this: plotext's cost grows with the points it is given (~10 us each), and a
+#: hundred overlapping lines show no detail a finer downsampling would keep.
+MANY_RUNS_POINTS = 4000
+#: plotext keeps one global figure: whoever draws with it (any thread) holds this lock.
+PLOTEXT_LOCK = threading.RLock()
+
+
+def buckets_for(width: int, runs: int) -> int:
+    """Downsampling buckets per line for a chart ``width`` cells wide drawing ``runs`` lines:
+    about one per column (2 points each, min and max), fewer when many runs share the chart."""
+    buckets = max(8, width - 8)
+    if runs > RAW_BEHIND_MAX_RUNS:
+        buckets = min(buckets, max(8, MANY_RUNS_POINTS // (2 * runs)))
+    return buckets
+
+
+@dataclass(frozen=True)
+class Options:
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One run's line, ready to draw: raw and smoothed points, downsampled."""
+
+    x: np.ndarray
+    raw: np.ndarray
+    xs: np.ndarray
+    smooth: np.ndarray
+    lo: float  # 5th percentile of finite raw values (nan when none)
+    hi: float  # 95th percentile
+    x0: float  # x range of all the points, before downsampling
+    x1: float
+
+
+def _x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
+    if x_mode == "step":
+        return steps.astype(np.float64)
+    if x_mode == "relative":
+        return walls - walls.min()
+    return walls
+
+
+def prepare(steps, walls, values, opts: Options, buckets: int) -> Prepared:
+    x = _x_values(steps, walls, opts.x_mode)
+    y = values
+    if len(x) > 1 and not np.all(x[1:] >= x[:-1]):
+        order = np.argsort(x, kind="stable")
+        x, y = x[order], y[order]
+    smooth = ema(y, opts.smoothing) if opts.smoothing > 0 else y
+    if opts.log_y:
+        with np.errstate(invalid="ignore"):
+            y = np.log10(np.where(y > 0, y, np.nan))
+            smooth = np.log10(np.where(smooth > 0, smooth, np.nan))
+    finite = y[np.isfinite(y)]
+    if opts.ignore_outliers and len(finite):
+        lo, hi = (float(v) for v in np.percentile(finite, [5, 95]))
+    else:
+        lo = hi = math.nan
+    rx, ry = downsample(x, y, buckets)
+    sx, sy = downsample(x, smooth, buckets) if opts.smoothing > 0 else (rx, ry)
+    x0, x1 = (float(x[0]), float(x[-1])) if len(x) else (math.nan, math.nan)
+    return Prepared(rx, ry, sx, sy, lo, hi, x0, x1)
+
+
+class PreparedCache:
+    """Prepared lines per (run, tag), rebuilt only when the data, options or width change."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], tuple[tuple, Prepared]] = {}
+
+    def get(self, run: str, tag: str, series, opts: Options, buckets: int) -> Prepared:
+        key = (series.version, len(series), opts, buckets)
+        hit = self._items.get((run, tag))
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        prepared = prepare(series.steps, series.wall_times, series.values, opts, buckets)
+        self._items[(run, tag)] = (key, prepared)
+        return prepared
+
+    def forget_run(self, run: str) -> None:
+        for key in [k for k in self._items if k[0] == run]:
+            del self._items[key]
+
+
+def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
+
+
+def _ticks(lo: float, hi: float, count: int) -> list[float]:
+    if not math.isfinite(lo) or not math.isfinite(hi):
+        return []
+    if hi <= lo:
+        return [lo]
+    return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+
+
+def x_label(value: float, x_mode: str, span: float) -> str:
+    if x_mode == "step":
+        return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
+    if x_mode == "relative":
+        return f"{value:.2g}s" if span < 10 else numfmt.duration(value)
+    t = time.localtime(value)
+    if span < 600:
+        return time.strftime("%H:%M:%S", t)
+    if span < 86400:
+        return time.strftime("%H:%M", t)
+    return time.strftime("%m-%d", t)
+
+
+def render(
+    lines: list[tuple[Prepared, tuple[int, int, int]]],
+    width: int,
+    height: int,
+    opts: Options,
+    color: bool = True,
+    markers: list[str] | None = None,
+    ascii: bool = False,
+) -> str:
+    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``.
+
+    ``markers`` (one character per line) draws each line with its own character instead of
+    braille dots: what tells runs apart without colour. ``ascii`` draws the frame in ASCII
+    (and the lines with ``*`` unless ``markers`` says otherwise)."""
+    if width < 12 or height < 4:
+        return ""
+    if markers is None and ascii:
+        markers = ["*"] * len(lines)
+    if markers is not None:
+        markers = [m for (p, _), m in zip(lines, markers, strict=True) if len(p.x)]
+    lines = [(p, c) for p, c in lines if len(p.x)]
+    if not lines:
+        return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+    with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
+        text = _draw(lines, width, height, opts, color, markers)
+    return to_ascii(text) if ascii else text
+
+
+def _add(fig, sig) -> None:
+    """``fig.draw(sig)`` without its colour-cycler bookkeeping: a Python loop over every point to
+    keep automatic colours apart, half of plotext's time with many runs, and our colours are
+    explicit. Falls back to ``draw`` if plotext's internals are not the ones of plotext 6."""
+    signals = getattr(fig, "_signals", None)
+    if signals is not None and hasattr(signals, "_add") and not fig._subplots():
+        signals._add(sig)
+    else:
+        fig.draw(sig)
+
+
+def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=None) -> str:
+    fig = plt.figure
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
+    fig.clear()
+    fig.theme("colorless")
+    fig.plot_size(width, height)
+    grey = plt.pixel(_AXIS_GREY) if color else None
+    xmin = min(p.x0 for p, _ in lines)
+    xmax = max(p.x1 for p, _ in lines)
+    # raw, faint, behind (not with many runs: clutter, and slow; nor with markers and no colour,
+    # where it could not be told from the smoothed line)
+    raw_behind = opts.smoothing > 0 and len(lines) <= RAW_BEHIND_MAX_RUNS
+    if markers is not None and not color:
+        raw_behind = False
+    for prepared, rgb in lines:
+        if raw_behind:
+            symbol = "braille" if markers is None else "."
+            marker = plt.marker(symbol, pixel=_faint(rgb) if color else None)
+            sig = fig.signal(prepared.x.tolist(), prepared.raw.tolist(), marker=marker)
+            sig.lines()
+            _add(fig, sig)
+    for i, (prepared, rgb) in enumerate(lines):
+        symbol = "braille" if markers is None else markers[i]
+        marker = plt.marker(symbol, pixel=rgb if color else None)
+        sig = fig.signal(prepared.xs.tolist(), prepared.smooth.tolist(), marker=marker)
+        sig.lines()
+        _add(fig, sig)
+    if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
+        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
+        ylo, yhi = math.floor(min(ys)), math.ceil(max(ys))
+        step = max(1, (yhi - ylo) // 4)
+        yt = [float(e) for e in range(ylo, yhi + 1, step)]
+        fig.ruler("y").ticks(yt, [numfmt.compact(10.0**e, 3) for e in yt])
+    else:
+        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
+        ys += [v for p, _ in lines for v in (float(p.smooth.min()), float(p.smooth.max()))]
+        ylo, yhi = min(ys), max(ys)
+        if opts.ignore_outliers:
+            los = [p.lo for p, _ in lines if math.isfinite(p.lo)]
+            his = [p.hi for p, _ in lines if math.isfinite(p.hi)]
+            if los and his:
+                ylo, yhi = min(los), max(his)
+                pad = (yhi - ylo) * 0.05 or abs(ylo) * 0.05 or 1.0
+                ylo, yhi = ylo - pad, yhi + pad
+                fig.ruler("y").lim(ylo, yhi)
+        yt = _ticks(ylo, yhi, max(2, min(5, height // 3)))
+        fig.ruler("y").ticks(yt, [numfmt.compact(v, 4) for v in yt])
+    xt = _ticks(xmin, xmax, max(2, min(6, width // 14)))
+    fig.ruler("x").ticks(xt, [x_label(v, opts.x_mode, xmax - xmin) for v in xt])
+    if color:
+        fig.axes(pixel=grey)
+    text = fig.build().string(colorless=not color)
+    return _BACKGROUND.sub("", text)
+
+
+# --- line charts of arbitrary x (histogram distributions, PR curves) ---
+
+
+@dataclass(frozen=True)
+class Line:
+    x: np.ndarray
+    y: np.ndarray
+    rgb: tuple[int, int, int]
+
+
+def render_lines(
+    lines: Sequence[Line],
+    width: int,
+    height: int,
+    *,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    color: bool = True,
+    x_format=format_number,
+    ascii: bool = False,
+) -> str:
+    """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``);
+    ``ascii``: ``*`` points and an ASCII frame instead."""
+    with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
+        text = _draw_lines(lines, width, height, xlim, ylim, color, x_format, ascii)
+    return to_ascii(text) if ascii else text
+
+
+def _draw_lines(
+    lines: Sequence[Line],
+    width: int,
+    height: int,
+    xlim: tuple[float, float] | None,
+    ylim: tuple[float, float] | None,
+    color: bool,
+    x_format,
+    ascii: bool = False,
+) -> str:
+    if width < 12 or height < 4:
+        return ""
+    keep = []
+    for ln in lines:
+        ok = np.isfinite(ln.x) & np.isfinite(ln.y)
+        if ok.any():
+            keep.append(Line(ln.x[ok], ln.y[ok], ln.rgb))
+    if not keep:
+        return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
+    fig = plt.figure
+    fig.clear()
+    fig.theme("colorless")
+    fig.plot_size(width, height)
+    for ln in keep:
+        marker = plt.marker("*" if ascii else "braille", pixel=ln.rgb if color else None)
+        xs, ys = ln.x.tolist(), ln.y.tolist()
+        if len(xs) == 1:  # one point: a short flat segment so it shows
+            xs, ys = [xs[0], xs[0]], [ys[0], ys[0]]
+        sig = fig.signal(xs, ys, marker=marker)
+        sig.lines()
+        fig.draw(sig)
+    x0 = min(float(ln.x.min()) for ln in keep) if xlim is None else xlim[0]
+    x1 = max(float(ln.x.max()) for ln in keep) if xlim is None else xlim[1]
+    y0 = min(float(ln.y.min()) for ln in keep) if ylim is None else ylim[0]
+    y1 = max(float(ln.y.max()) for ln in keep) if ylim is None else ylim[1]
+    if x1 <= x0:
+        x0, x1 = x0 - 0.5, x1 + 0.5
+    if y1 <= y0:
+        pad = abs(y0) * 0.05 or 0.5
+        y0, y1 = y0 - pad, y1 + pad
+    fig.ruler("x").lim(x0, x1)
+    fig.ruler("y").lim(y0, y1)
+    xt = _ticks(x0, x1, max(2, min(6, width // 14)))
+    fig.ruler("x").ticks(xt, [x_format(v) for v in xt])
+    yt = _ticks(y0, y1, max(2, min(5, height // 3)))
+    fig.ruler("y").ticks(yt, [format_number(v) for v in yt])
+    if color:
+        fig.axes(pixel=plt.pixel(_AXIS_GREY))
+    text = fig.build().string(colorless=not color)
+    return _BACKGROUND.sub("", text)
+
+
+def _shade(rgb: tuple[int, int, int], f: float) -> tuple[int, int, int]:
+    return tuple(int(40 + (c - 40) * f) for c in rgb)  # type: ignore[return-value]
+
+
+#: How strongly each band line is drawn: the median full, min/max faintest.
+_BAND_WEIGHT = (0.35, 0.5, 0.65, 0.8, 1.0, 0.8, 0.65, 0.5, 0.35)
+
+
+def distribution(
+    steps: np.ndarray,
+    bands: np.ndarray,
+    width: int,
+    height: int,
+    rgb: tuple[int, int, int] = (255, 152, 0),
+    color: bool = True,
+    ascii: bool = False,
+) -> str:
+    """TensorBoard's distribution chart: one line per percentile band of
+    :data:`tbx_tui.view.histo.BAND_BPS` over steps, the median strongest."""
+    lines = []
+    steps = np.asarray(steps, dtype=np.float64)
+    for i in range(bands.shape[1] if bands.ndim == 2 else 0):
+        w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
+        lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
+    return render_lines(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
+
+
+def _step_label(v: float) -> str:
+    if not math.isfinite(v):
+        return str(v)
+    return str(int(round(v))) if abs(v) < 1e6 else format_number(v)
