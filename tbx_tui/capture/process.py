@@ -14,6 +14,7 @@ was read is written and tbx-log exits with 128+N.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import threading
@@ -30,6 +31,8 @@ READ_SIZE = 1 << 16
 #: hold them) before tbx-log stops waiting for them.
 DRAIN_SECONDS = 5.0
 TICK = 0.2
+#: Chunks read but not yet parsed, at most (each up to READ_SIZE bytes).
+QUEUE_CHUNKS = 4096
 
 
 def write_all(fd: int, data: bytes) -> bool:
@@ -46,8 +49,39 @@ def write_all(fd: int, data: bytes) -> bool:
     return True
 
 
-def pump(src: int, dest: int | None, stream: str, recorder: Recorder) -> None:
-    """Copy ``src`` to ``dest`` (pass-through) and to the recorder until end of file."""
+class ParseWorker:
+    """Feeds the recorder on a thread of its own, so that parsing never delays the pass-through.
+
+    Chunks wait in a queue of :data:`QUEUE_CHUNKS`; a job printing faster than its lines can be
+    parsed for long enough to fill it is slowed down to the parsing speed (its pipe fills), never
+    robbed of a line.
+    """
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.queue: queue.Queue[tuple[str, bytes | None] | None] = queue.Queue(QUEUE_CHUNKS)
+        self.thread = _start(self._run)
+
+    def put(self, stream: str, data: bytes | None) -> None:
+        """A chunk of ``stream``; None marks its end."""
+        self.queue.put((stream, data))
+
+    def close(self, timeout: float | None = None) -> None:
+        """Parse everything queued, then stop."""
+        self.queue.put(None)
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            stream, data = item
+            if data is None:
+                self.recorder.end_of_stream(stream)
+            else:
+                self.recorder.feed(stream, data)
+
+
+def pump(src: int, dest: int | None, stream: str, worker: ParseWorker) -> None:
+    """Copy ``src`` to ``dest`` (pass-through) and to the parser until end of file."""
     passing = dest is not None
     while True:
         try:
@@ -58,8 +92,8 @@ def pump(src: int, dest: int | None, stream: str, recorder: Recorder) -> None:
             break
         if passing and dest is not None:
             passing = write_all(dest, data)
-        recorder.feed(stream, data)
-    recorder.end_of_stream(stream)
+        worker.put(stream, data)
+    worker.put(stream, None)
 
 
 def exit_code(returncode: int) -> int:
@@ -112,12 +146,13 @@ def run_command(
     assert child.stdout is not None and child.stderr is not None
     gate = SignalGate()
     stop = threading.Event()
+    worker = ParseWorker(recorder)
     try:
         if on_start is not None:
             on_start(child.pid)
         readers = [
-            _start(pump, child.stdout.fileno(), 1, "stdout", recorder),
-            _start(pump, child.stderr.fileno(), 2, "stderr", recorder),
+            _start(pump, child.stdout.fileno(), 1, "stdout", worker),
+            _start(pump, child.stderr.fileno(), 2, "stderr", worker),
         ]
         ticker = _start(_ticker, recorder, stop)
         while child.poll() is None:
@@ -132,6 +167,7 @@ def run_command(
         deadline = time.monotonic() + DRAIN_SECONDS
         for reader in readers:
             reader.join(max(0.0, deadline - time.monotonic()))
+        worker.close()
         stop.set()
         ticker.join()
     finally:
@@ -152,14 +188,16 @@ def run_stdin(recorder: Recorder, src: int = 0, dest: int = 1) -> int:
     stop = threading.Event()
     started = time.monotonic()
     code = 0
+    worker = ParseWorker(recorder)
     try:
-        reader = _start(pump, src, dest, "stdout", recorder)
+        reader = _start(pump, src, dest, "stdout", worker)
         ticker = _start(_ticker, recorder, stop)
         while reader.is_alive():
             got = gate.wait(TICK)
             if got is not None and got[0] != signal.SIGCHLD:
                 code = 128 + got[0]
                 break
+        worker.close(DRAIN_SECONDS if code else None)
         stop.set()
         ticker.join()
     finally:
