@@ -128,3 +128,13 @@ def test_tag_names_are_sanitised():
 def test_read_value_reports_where_the_value_ends():
     assert read_value("12.5ms rest") == (12.5, "ms", 6)
     assert read_value("abc") is None
+
+
+def test_run_names_look_past_wrappers():
+    from tbx_tui.capture.cli import job_name
+
+    assert job_name(["stdbuf", "-oL", "./sim", "-n", "3"]) == "sim"
+    assert job_name(["stdbuf", "-o", "L", "./sim"]) == "sim"
+    assert job_name(["env", "A=1", "nohup", "julia", "run.jl"]) == "julia"
+    assert job_name(["/usr/bin/python3", "train.py"]) == "python3"
+    assert job_name(["stdbuf"]) == "stdbuf"

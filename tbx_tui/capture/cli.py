@@ -101,10 +101,27 @@ def stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISREG(mode)
 
 
+#: Commands that only wrap the job (``stdbuf -oL ./sim``): the run is named after the job.
+WRAPPERS = frozenset({"stdbuf", "env", "nohup", "time", "unbuffer"})
+
+
+def job_name(command: list[str]) -> str:
+    """The job's program name, looking past wrappers, their options and ``VAR=value``s."""
+    i = 0
+    while i < len(command) - 1 and os.path.basename(command[i]) in WRAPPERS:
+        wrapper = os.path.basename(command[i])
+        i += 1
+        while i < len(command) - 1 and (command[i].startswith("-") or "=" in command[i]):
+            if wrapper == "stdbuf" and len(command[i]) == 2:
+                i += 1  # -o L: the mode is the next word
+            i += 1
+    return os.path.basename(command[i])
+
+
 def default_run_name(command: list[str], watching: bool) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     if command:
-        base = os.path.basename(command[0]) or "job"
+        base = job_name(command) or "job"
     else:
         base = "sys" if watching else "stdin"
     base = re.sub(r"[^\w.\-]", "_", base).lstrip(".") or "job"
