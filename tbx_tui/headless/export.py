@@ -24,15 +24,11 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
+import orjson
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import ScalarSeries
 from tbx_tui.term.sanitize import safe_text
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; stay correct without it
-    orjson = None
 
 HEADER = "run,tag,step,wall_time,value\n"
 #: Rows formatted per string handed to ``write``.
@@ -86,7 +82,7 @@ def csv_rows(part: Slice) -> Iterator[bytes]:
     raw_prefix = prefix.encode("utf-8", "surrogateescape")
     num = _number
     for steps, walls, values, finite in _chunks(part):
-        if finite and orjson is not None:
+        if finite:
             rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
             body = orjson.dumps(list(rows))  # b"[[step,wall,value],[...]]"
             yield raw_prefix + body[2:-2].replace(b"],[", b"\n" + raw_prefix) + b"\n"
@@ -109,8 +105,10 @@ def jsonl_rows(part: Slice) -> Iterator[bytes]:
             ]
             yield orjson.dumps(rows)[1:-1].replace(b"},{", b"}\n{") + b"\n"
             continue
-        rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
-        text = "".join([f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in rows])
+        triples = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
+        text = "".join(
+            [f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in triples]
+        )
         yield text.encode("utf-8", "surrogateescape")
 
 
@@ -177,7 +175,7 @@ def _write_forked(groups: list[list[Slice]], rows_of: Rows, out: BinaryIO) -> No
     out.flush()
     children: list[tuple[int, BinaryIO]] = []
     for group in groups[1:]:
-        spool = tempfile.TemporaryFile()
+        spool: BinaryIO = tempfile.TemporaryFile()
         pid = os.fork()
         if pid == 0:  # child: format, then leave without running the parent's exit handlers
             status = 0

@@ -129,7 +129,10 @@ def _cells_lines(cells: imagecells.Cells, color: bool) -> list[str]:
         return list(cells.chars)
     out = []
     for row in cells.runs():
-        parts = [f"\x1b[38;2;{f[0]};{f[1]};{f[2]};48;2;{b[0]};{b[1]};{b[2]}m{t}" for t, f, b in row]
+        parts = []
+        for t, f, b in row:
+            assert b is not None  # half-blocks carry a background colour per cell
+            parts.append(f"\x1b[38;2;{f[0]};{f[1]};{f[2]};48;2;{b[0]};{b[1]};{b[2]}m{t}")
         out.append("".join(parts) + "\x1b[0m")
     return out
 

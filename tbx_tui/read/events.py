@@ -8,6 +8,8 @@ applies restarts (``SessionLog.START`` discards the run's points at or after its
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from google.protobuf.message import DecodeError
 
@@ -146,13 +148,13 @@ def _decode_value(
         _add_point(run.images, tag, Point(step, wall, [info]))
     elif kind == "audio":
         a = value.audio
-        meta = {
+        sound = {
             "sample_rate": a.sample_rate,
             "channels": a.num_channels,
             "frames": a.length_frames,
             "content_type": a.content_type,
         }
-        _add_point(run.audio, tag, Point(step, wall, [meta]))
+        _add_point(run.audio, tag, Point(step, wall, [sound]))
     elif kind == "tensor":
         _decode_tensor(run, tag, value.tensor, step, wall, ref, index)
     elif tag:
@@ -199,7 +201,8 @@ def _decode_tensor(
 def parse_event(payload: bytes | memoryview) -> event_pb2.Event:
     """Parse one record payload. Raises ``ValueError`` on a malformed event."""
     try:
-        return event_pb2.Event.FromString(payload)
+        # protobuf parses a memoryview in place (its stubs say bytes only)
+        return event_pb2.Event.FromString(cast(bytes, payload))
     except DecodeError as exc:
         raise ValueError(f"undecodable event: {exc}") from exc
 

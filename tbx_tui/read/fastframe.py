@@ -171,7 +171,7 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
         pos = stop
         if pos + record.HEADER_SIZE > end:
             break
-        length = record._header_ok(buf, pos)
+        length = record.header_length(buf, pos)
         if length >= 0:
             if pos + length + record.OVERHEAD > end:
                 break  # a write in progress

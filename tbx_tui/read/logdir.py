@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
 from tbx_tui.read.store import Run
@@ -177,6 +179,8 @@ class Logdir:
         buf = fs.pending + chunk if fs.pending else chunk
         base = fs.offset - len(buf)  # file offset of buf[0]
         name = os.path.basename(fs.path)
+        offsets: list[int] | np.ndarray
+        lengths: list[int] | np.ndarray
         if len(buf) >= FAST_MIN_BYTES:
             framed = fastframe.frame(buf, resyncing=fs.resyncing, base=base)
             offsets, lengths = framed.offsets, framed.lengths

@@ -25,10 +25,17 @@ MAX_RECORD_BYTES = 1 << 30
 MASK_DELTA = 0xA282EAD8
 
 
+def mask_crc(crc):
+    """A CRC32C masked the way TFRecord files store it (the one place the formula lives).
+
+    Works on a Python ``int`` and, element-wise, on a numpy ``uint32`` array.
+    """
+    return (((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF
+
+
 def masked_crc32c(data: bytes | memoryview) -> int:
     """The CRC32C of ``data``, masked the way TFRecord files store it."""
-    c = _crc(data)
-    return (((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF
+    return mask_crc(_crc(data))
 
 
 def encode_record(data: bytes) -> bytes:
@@ -56,7 +63,7 @@ class ScanResult:
     resyncing: bool = False
 
 
-def _header_ok(buf: bytes | memoryview, pos: int) -> int:
+def header_length(buf: bytes | memoryview, pos: int) -> int:
     """The record length at ``pos`` if its header checks out, else -1."""
     length, length_crc = _HEADER.unpack_from(buf, pos)
     if length > MAX_RECORD_BYTES or masked_crc32c(buf[pos : pos + 8]) != length_crc:
@@ -73,7 +80,7 @@ def resync(buf: bytes | memoryview, start: int, end: int) -> int:
     pos = start
     last = end - HEADER_SIZE
     while pos <= last:
-        if _header_ok(buf, pos) >= 0:
+        if header_length(buf, pos) >= 0:
             return pos
         pos += 1
     return max(start, end - HEADER_SIZE + 1)

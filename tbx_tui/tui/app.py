@@ -25,7 +25,7 @@ from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.views.registry import VIEWS
+from tbx_tui.tui.views.registry import VIEWS, SyncedView
 from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
 
@@ -40,7 +40,8 @@ class MainScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def on_resize(self) -> None:
-        self.app.check_size()
+        if isinstance(self.app, TbxTop):
+            self.app.check_size()
 
 
 class TbxTop(App[int]):
@@ -59,6 +60,7 @@ class TbxTop(App[int]):
         display_name: str | None = None,
         images: str = "auto",
         ascii: bool = False,
+        sixel_limit: tuple[int, int] | None = None,
     ) -> None:
         super().__init__()
         self.logdir = logdir
@@ -68,6 +70,7 @@ class TbxTop(App[int]):
         self.ascii = ascii
         self.glyphs = termcaps.glyphs(ascii)
         self.images = "ascii" if ascii and images == "auto" else images
+        self.sixel_limit = sixel_limit
         if ascii:
             self._filters.append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir
@@ -124,7 +127,7 @@ class TbxTop(App[int]):
         self.state.generation += 1
         self.query_one(Sidebar).sync()
         for view in self.query(".view"):
-            if view.is_mounted:  # a view still composing gets the data on its next sync
+            if view.is_mounted and isinstance(view, SyncedView):  # one still composing: later
                 view.sync()
         self.query_one(StatusBar).sync()
         if isinstance(self.screen, ZoomScreen):
@@ -277,6 +280,7 @@ def create_app(
     display_name: str | None = None,
     images: str = "auto",
     ascii: bool = False,
+    sixel_limit: tuple[int, int] | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`)."""
@@ -293,4 +297,5 @@ def create_app(
         display_name=display_name,
         images=images,
         ascii=ascii,
+        sixel_limit=sixel_limit,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -56,7 +56,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     return [
         Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
     ]

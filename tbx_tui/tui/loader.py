@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.runview import RunView, take
@@ -65,7 +69,7 @@ class Watcher:
 
     def __init__(self, path: str, poll: float | None) -> None:
         self.wake = threading.Event()
-        self.observer = None
+        self.observer: BaseObserver | None = None
         self.interval = poll if poll is not None else DEFAULT_POLL
         self.mode = f"polling {self.interval:g}s"
         if poll is None:

@@ -28,7 +28,7 @@ MAX_DECODED_SIDE = 1024
 def decode(data: bytes, max_side: int = MAX_DECODED_SIDE) -> Image.Image:
     """Decode PNG/JPEG/GIF ``data`` to RGB (first frame; alpha composited on black), reduced so
     neither side exceeds ``max_side`` (JPEG via ``draft`` while decoding, others via ``reduce``)."""
-    img = Image.open(io.BytesIO(data))
+    img: Image.Image = Image.open(io.BytesIO(data))
     if img.format == "JPEG":
         img.draft("RGB", (max_side, max_side))
     img.load()
@@ -58,6 +58,10 @@ def fit(
     cw = max(1, min(cols, round(img_w * scale)))
     ch = max(1, min(rows, round(img_h * scale / 2)))
     return cw, ch
+
+
+def _rgb(pixel: np.ndarray) -> tuple[int, int, int]:
+    return int(pixel[0]), int(pixel[1]), int(pixel[2])
 
 
 @dataclass
@@ -95,8 +99,8 @@ class Cells:
             ends = [*cuts.tolist(), len(text)]
             row = []
             for s, e in zip(starts, ends, strict=True):
-                f = tuple(int(v) for v in fg[s])
-                b = tuple(int(v) for v in bg[s]) if bg is not None else None
+                f = _rgb(fg[s])
+                b = _rgb(bg[s]) if bg is not None else None
                 row.append((text[s:e], f, b))
             yield row
 

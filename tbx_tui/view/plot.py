@@ -211,9 +211,9 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=No
         _add(fig, sig)
     if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
         ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
-        ylo, yhi = math.floor(min(ys)), math.ceil(max(ys))
-        step = max(1, (yhi - ylo) // 4)
-        yt = [float(e) for e in range(ylo, yhi + 1, step)]
+        dlo, dhi = math.floor(min(ys)), math.ceil(max(ys))
+        step = max(1, (dhi - dlo) // 4)
+        yt = [float(e) for e in range(dlo, dhi + 1, step)]
         fig.ruler("y").ticks(yt, [numfmt.compact(10.0**e, 3) for e in yt])
     else:
         ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]

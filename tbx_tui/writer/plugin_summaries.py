@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from tbx_tui.proto import hparams_pb2, tensor_pb2, types_pb2
@@ -70,7 +72,11 @@ def mesh(tag: str, parts: list[tuple[int, np.ndarray]], config_dict) -> bytes:
         if arr.ndim != 3 or arr.shape[2] != 3:
             raise ValueError(f"{tag!r}: mesh arrays must be shaped [B, N, 3], got {arr.shape}")
         content = mesh_pb2.MeshPluginData(
-            version=0, name=tag, content_type=kind, json_config=config, shape=list(arr.shape)
+            version=0,
+            name=tag,
+            content_type=cast("mesh_pb2.MeshPluginData.ContentType", kind),
+            json_config=config,
+            shape=list(arr.shape),
         )
         tensor = tensor_pb2.TensorProto(
             dtype=types_pb2.DT_FLOAT,

@@ -115,6 +115,7 @@ def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=No
             raise ValueError(f"{tag!r}: max_bins must be at least 1, got {max_bins}")
         if len(counts) > int(max_bins):
             counts, edges = _merge_bins(counts, edges, int(max_bins))
+    kept: np.ndarray
     nonzero = np.flatnonzero(counts)
     if nonzero.size:
         first, last = int(nonzero[0]), int(nonzero[-1])
@@ -227,11 +228,13 @@ def pr_curve_data(labels, predictions, num_thresholds: int, weights=None) -> np.
     """``[6, num_thresholds]``: TP, FP, TN, FN counts, precision, recall per threshold."""
     labels = np.asarray(labels, dtype=np.float64).reshape(-1)
     predictions = np.asarray(predictions, dtype=np.float64).reshape(-1)
-    w = 1.0 if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    w: float | np.ndarray = 1.0
+    if weights is not None:
+        w = np.asarray(weights, dtype=np.float64).reshape(-1)
     index = np.floor(predictions * (num_thresholds - 1))
     inside = (index >= 0) & (index <= num_thresholds - 1)  # out-of-range predictions drop out
     idx = index[inside].astype(np.int64)
-    w_in = w[inside] if np.ndim(w) else w
+    w_in = w[inside] if isinstance(w, np.ndarray) else w
     pos = labels[inside] * w_in
     neg = (1.0 - labels[inside]) * w_in
     tp_bins = np.bincount(idx, weights=pos, minlength=num_thresholds)

@@ -73,7 +73,7 @@ class HistogramBody(Widget):
         else:
             steps = np.array([p.step for p in points], dtype=np.float64)
             bands = histo.bands([p.data for p in points])
-            rgb = view.state.colors.get(view.current[1], (255, 152, 0))
+            rgb = view.run_color((255, 152, 0))
             ascii = not view.unicode
             ansi = plot.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
             text = Text.from_ansi(ansi, no_wrap=True, end="")

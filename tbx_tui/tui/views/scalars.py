@@ -307,7 +307,7 @@ class ScalarsView(Vertical):
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
-        self._shape: tuple = ()
+        self._shape: tuple | str = ()
         self._columns = 1
 
     def compose(self) -> ComposeResult:

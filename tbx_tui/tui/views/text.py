@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from tbx_tui.term.sanitize import safe_text
@@ -58,7 +59,7 @@ class TextView(EntryView):
         self._shown = key
         box = self.query_one(".text-body", VerticalScroll)
         box.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         newest = sorted(points, key=lambda p: p.step, reverse=True)
         for p in newest[:MAX_STEPS]:
             when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(p.wall_time))
