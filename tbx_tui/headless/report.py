@@ -303,16 +303,6 @@ def use_color(stream: TextIO) -> bool:
         return False
 
 
-def locale_forced_utf8() -> bool:
-    """Whether Python writes UTF-8 only because the locale is C/POSIX (PEP 538/540).
-
-    Python then switches to UTF-8 on its own, but the locale still declares an ASCII terminal:
-    ``LANG=C tbx-top --once`` must print ASCII. An explicit ``PYTHONUTF8``, ``-X utf8`` or
-    ``PYTHONIOENCODING`` is the user's choice and wins.
-    """
-    return termcaps.python_forced_utf8()
-
-
 def style_for(stream: TextIO, args: argparse.Namespace | None = None) -> Style:
     width = getattr(args, "width", None) or shutil.get_terminal_size().columns
     encoding = getattr(stream, "encoding", None) or "ascii"

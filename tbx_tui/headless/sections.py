@@ -142,7 +142,7 @@ def draw_image(img: Any, mode: str, cols: int, rows: int, color: bool) -> list[s
     if mode in ("halfblock", "ascii"):
         cells = imagecells.to_cells(img, cols, rows, mode, upscale=True)
         return _cells_lines(cells, color)
-    cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
+    cw, ch = imagecells.fit(img.width, img.height, cols, rows)
     if mode == "sixel":
         px_w, px_h = cw * CELL_PX[0], ch * CELL_PX[1]
         scale = min(px_w / img.width, px_h / img.height, 1.0)

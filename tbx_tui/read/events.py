@@ -232,11 +232,6 @@ def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
         run.purge_from(event.step)
 
 
-def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
-    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
-    apply_event(run, parse_event(payload), ref)
-
-
 def image_bytes(info: ImageInfo) -> bytes:
     """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file."""
     with open(info.ref.path, "rb") as f:

@@ -94,9 +94,6 @@ class Logdir:
         """Run name -> Run, in name order."""
         return {name: self._runs[name].run for name in sorted(self._runs)}
 
-    def file_states(self, run: str) -> list[FileState]:
-        return list(self._runs[run].files.values())
-
     def refresh(self, max_bytes: int | None = None) -> set[str]:
         """Read what is new on disk; return the names of runs that changed (added, grew, gone).
 

@@ -26,8 +26,3 @@ def safe_text(text: str, keep_newlines: bool = False) -> str:
     """
     pattern = _CONTROL_KEEP_LINES if keep_newlines else _CONTROL
     return pattern.sub(_escape, text)
-
-
-def is_safe(text: str) -> bool:
-    """True when ``text`` holds no control character at all."""
-    return _CONTROL.search(text) is None

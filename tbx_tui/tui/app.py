@@ -25,6 +25,7 @@ from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
+from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
 from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
@@ -72,7 +73,7 @@ class TbxTop(App[int]):
         self.images = "ascii" if ascii and images == "auto" else images
         self.sixel_limit = sixel_limit
         if ascii:
-            self._filters.append(AsciiFilter())
+            line_filters(self).append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()

@@ -8,6 +8,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tbx_tui.tui.textual_compat import footer_bindings_ready
+
 
 @dataclass(frozen=True)
 class Key:
@@ -77,7 +79,7 @@ class KeyFooter(Footer):
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
             if binding.show
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown and footer_bindings_ready(self):
             return
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:

@@ -44,9 +44,7 @@ def decode(data: bytes, max_side: int = MAX_DECODED_SIDE) -> Image.Image:
     return img
 
 
-def fit(
-    img_w: int, img_h: int, cols: int, rows: int, mode: str, upscale: bool = True
-) -> tuple[int, int]:
+def fit(img_w: int, img_h: int, cols: int, rows: int, upscale: bool = True) -> tuple[int, int]:
     """Cell size ``(cols, rows)`` of an ``img_w`` x ``img_h`` image drawn in at most ``cols`` x
     ``rows`` cells, aspect kept for cells twice as tall as wide. Never less than 1 x 1."""
     if img_w <= 0 or img_h <= 0 or cols <= 0 or rows <= 0:
@@ -130,7 +128,7 @@ def to_cells(
         raise ValueError(f"unknown cell mode {mode!r}")
     if img.mode != "RGB":
         img = img.convert("RGB")
-    cw, ch = fit(img.width, img.height, cols, rows, mode, upscale)
+    cw, ch = fit(img.width, img.height, cols, rows, upscale)
     if mode == "halfblock":
         # Pixel rows: twice the cell rows, fitted with the exact aspect then padded to even.
         scale = min(cw / img.width, 2 * ch / img.height)

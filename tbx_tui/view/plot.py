@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import numpy as np
 import plotext as plt
@@ -113,10 +114,6 @@ class PreparedCache:
         self._items[(run, tag)] = (key, prepared)
         return prepared
 
-    def forget_run(self, run: str) -> None:
-        for key in [k for k in self._items if k[0] == run]:
-            del self._items[key]
-
 
 def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
@@ -174,12 +171,29 @@ def render(
 def _add(fig, sig) -> None:
     """``fig.draw(sig)`` without its colour-cycler bookkeeping: a Python loop over every point to
     keep automatic colours apart, half of plotext's time with many runs, and our colours are
-    explicit. Falls back to ``draw`` if plotext's internals are not the ones of plotext 6."""
+    explicit. The one place plotext internals are used (:func:`check_plotext_internals` says
+    when they moved); falls back to ``draw`` if they are not the ones of plotext 6."""
     signals = getattr(fig, "_signals", None)
     if signals is not None and hasattr(signals, "_add") and not fig._subplots():
         signals._add(sig)
     else:
         fig.draw(sig)
+
+
+def check_plotext_internals() -> None:
+    """Raise ``RuntimeError`` naming the installed plotext if :func:`_add`'s fast path is gone
+    (charts would still draw, through ``draw``, but about twice as slowly with many runs)."""
+    fig = plt.figure
+    missing = []
+    if not callable(getattr(getattr(fig, "_signals", None), "_add", None)):
+        missing.append("figure._signals._add")
+    if not callable(getattr(fig, "_subplots", None)):
+        missing.append("figure._subplots")
+    if missing:
+        raise RuntimeError(
+            f"plotext {version('plotext')} changed internals tbx_tui.view.plot uses: "
+            + ", ".join(missing)
+        )
 
 
 def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=None) -> str:
