@@ -13,7 +13,6 @@ processes at once, each into a temporary file, copied to the output in order.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -29,6 +28,7 @@ import orjson
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import ScalarSeries
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.view import numfmt
 
 HEADER = "run,tag,step,wall_time,value\n"
 #: Rows formatted per string handed to ``write``.
@@ -55,17 +55,6 @@ def _csv_field(text: str) -> str:
     return text
 
 
-def _number(x: float) -> str:
-    """One float as exported: shortest round-trip decimal, or nan / inf / -inf."""
-    if math.isfinite(x):
-        return orjson.dumps(x).decode() if orjson is not None else repr(x)
-    return "nan" if x != x else ("inf" if x > 0 else "-inf")
-
-
-def _json_number(x: float) -> str:
-    return _number(x) if math.isfinite(x) else f'"{_number(x)}"'
-
-
 def _chunks(part: Slice) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
     """Steps, wall times and values of the slice a chunk at a time, and whether all are finite."""
     s = part.series
@@ -80,7 +69,7 @@ def csv_rows(part: Slice) -> Iterator[bytes]:
     """The CSV rows of one slice, in arrival order, one bytes object per chunk of rows."""
     prefix = f"{_csv_field(part.run)},{_csv_field(part.tag)},"
     raw_prefix = prefix.encode("utf-8", "surrogateescape")
-    num = _number
+    num = numfmt.exported
     for steps, walls, values, finite in _chunks(part):
         if finite:
             rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
@@ -96,9 +85,9 @@ def jsonl_rows(part: Slice) -> Iterator[bytes]:
     """The JSON-lines rows of one slice, in arrival order, one bytes object per chunk of rows."""
     run, tag = part.run, part.tag
     head = '{"run":' + json.dumps(run) + ',"tag":' + json.dumps(tag) + ',"step":'
-    num = _json_number
+    num = numfmt.exported_json
     for steps, walls, values, finite in _chunks(part):
-        if finite and orjson is not None:
+        if finite:
             rows = [
                 {"run": run, "tag": tag, "step": s, "wall_time": w, "value": v}
                 for s, w, v in zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)

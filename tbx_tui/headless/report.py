@@ -28,7 +28,6 @@ from tbx_tui.headless.summary_stats import (
     POINT_KINDS,
     RunReport,
     collect,
-    compact_number,
     point_stats,
     scalar_stats,
     trend_values,
@@ -36,6 +35,7 @@ from tbx_tui.headless.summary_stats import (
 from tbx_tui.term import termcaps
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, fit, pad, truncate
+from tbx_tui.view.numfmt import compact_number
 from tbx_tui.view.sparkline import sparkline
 
 __all__ = ["POINT_KINDS", "SECTIONS", "RunReport", "Style", "add_section", "collect", "report"]

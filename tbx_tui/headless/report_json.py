@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tbx_tui.headless.summary_stats import RunReport, json_number, point_stats, scalar_stats
+from tbx_tui.headless.summary_stats import RunReport, point_stats, scalar_stats
 from tbx_tui.read.store import Point
+from tbx_tui.view.numfmt import json_number
 
 
 def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:

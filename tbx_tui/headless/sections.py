@@ -16,7 +16,7 @@ from typing import Any
 from tbx_tui.term import termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, truncate
-from tbx_tui.view import histo, hparams_table, imagecells, waterfall
+from tbx_tui.view import histo, hparams_table, imagecells, numfmt, waterfall
 
 INDENT = "  "
 #: Rows a waterfall / an image / a text summary may take in the report.
@@ -46,7 +46,7 @@ def _steps(n: int) -> str:
 
 
 def _value(x: float) -> str:
-    return waterfall.format_number(float(x))
+    return numfmt.short(float(x))
 
 
 # --------------------------------------------------------------------------- histograms

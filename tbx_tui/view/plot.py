@@ -24,7 +24,6 @@ from tbx_tui.term.termcaps import to_ascii
 from tbx_tui.view import histo, numfmt
 from tbx_tui.view.downsample import downsample
 from tbx_tui.view.smoothing import ema
-from tbx_tui.view.waterfall import format_number
 
 X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
@@ -269,7 +268,7 @@ def render_lines(
     xlim: tuple[float, float] | None = None,
     ylim: tuple[float, float] | None = None,
     color: bool = True,
-    x_format=format_number,
+    x_format=numfmt.short,
     ascii: bool = False,
 ) -> str:
     """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``);
@@ -325,7 +324,7 @@ def _draw_lines(
     xt = _ticks(x0, x1, max(2, min(6, width // 14)))
     fig.ruler("x").ticks(xt, [x_format(v) for v in xt])
     yt = _ticks(y0, y1, max(2, min(5, height // 3)))
-    fig.ruler("y").ticks(yt, [format_number(v) for v in yt])
+    fig.ruler("y").ticks(yt, [numfmt.short(v) for v in yt])
     if color:
         fig.axes(pixel=plt.pixel(_AXIS_GREY))
     text = fig.build().string(colorless=not color)
@@ -356,10 +355,4 @@ def distribution(
     for i in range(bands.shape[1] if bands.ndim == 2 else 0):
         w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
         lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
-    return render_lines(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
-
-
-def _step_label(v: float) -> str:
-    if not math.isfinite(v):
-        return str(v)
-    return str(int(round(v))) if abs(v) < 1e6 else format_number(v)
+    return render_lines(lines, width, height, color=color, x_format=numfmt.step_axis, ascii=ascii)

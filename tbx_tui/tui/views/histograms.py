@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from tbx_tui.tui.views.entryview import EntryView
-from tbx_tui.view import histo, plot, waterfall
+from tbx_tui.view import histo, numfmt, plot, waterfall
 
 # Ridge intensity 1..7: older steps in blues, the newest step in ambers.
 RIDGE_COLORS = ("#1f3b57", "#245a80", "#2a78a8", "#3196cc", "#45b0e0", "#6cc7ee", "#a5e0fa")
@@ -104,8 +104,8 @@ class HistogramView(EntryView):
         where = f"{len(points)} steps, last {points[-1].step}"
         if last.count:
             where += (
-                f": n={waterfall.format_number(last.count)} "
-                f"[{waterfall.format_number(last.min)}, {waterfall.format_number(last.max)}]"
+                f": n={numfmt.short(last.count)} "
+                f"[{numfmt.short(last.min)}, {numfmt.short(last.max)}]"
             )
         return f"{self.mode} · {where}"
 
