@@ -284,3 +284,28 @@ def test_item9_claimed_length_with_intact_records_inside_is_not_believed():
     result = both_ways(data)
     assert len(result.spans) == 20
     assert len(result.warnings) == 1
+
+
+# --------------------------------------------------------------------------- item 8
+
+
+def test_item8_snapshot_taken_before_a_restart_never_changes(tmp_path):
+    """A view handed to the UI (or the render thread) before a restart keeps its points: the
+    purge copies instead of compacting the arrays the view shares."""
+    from tbx_tui.read.runview import take
+
+    path = h.write(tmp_path / "r" / h.EV, *(h.scalar("x", i, float(i)) for i in range(10)))
+    ld = read(tmp_path)
+    before = take(ld.runs["r"])
+    series = before.scalars["x"]
+    with open(path, "ab") as f:  # a restart at step 5, then the resumed job's points
+        from tests import eventfiles
+
+        f.write(eventfiles.start(5) + h.scalar("x", 500, 500.0) + h.scalar("x", 600, 600.0))
+    ld.refresh()
+    assert ld.runs["r"].scalars["x"].steps.tolist() == [0, 1, 2, 3, 4, 500, 600]
+    assert series.steps.tolist() == list(range(10))
+    assert series.values.tolist() == [float(i) for i in range(10)]
+    assert series.wall_times.tolist() == [1.0e9] * 10
+    after = take(ld.runs["r"], before)
+    assert after.scalars["x"].steps.tolist() == [0, 1, 2, 3, 4, 500, 600]
