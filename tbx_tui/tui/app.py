@@ -219,7 +219,12 @@ class TbxTop(App[int]):
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
         tabs = self.query_one("#views", TabbedContent)
-        tabs.active = f"view-{VIEWS[index].id}"
+        target = f"view-{VIEWS[index].id}"
+        if tabs.active != target and self.focused is not None and tabs in self.focused.ancestors:
+            # focus left in the pane being hidden would pull its tab back (Textual activates the
+            # pane of a focused descendant): let go of it first
+            self.screen.set_focus(None)
+        tabs.active = target
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:
