@@ -16,3 +16,22 @@ def corpus(tmp_path: Path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(CORPUS, dest)
     return dest
+
+
+@pytest.fixture
+def unprivileged() -> list[str]:
+    """A command prefix that runs a command without the power to read what its mode forbids.
+
+    Tests often run as root, which reads a ``chmod 000`` file anyway: root then runs the command
+    through ``setpriv`` with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped, so file modes
+    apply to it like to anyone. Another user needs nothing.
+    """
+    import os
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): cannot drop read rights")
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={drop}", f"--bounding-set={drop}"]

@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import ScalarSeries
 from tbx_tui.term.sanitize import safe_text
@@ -229,8 +230,11 @@ def export(
     path: str, target: str, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
 ) -> int:
     """The ``--export`` mode: read ``path`` once and write it to ``target``; exit status."""
-    logdir = Logdir(path)
-    logdir.refresh()
+    logdir = load_for_report(path)
+    if logdir is None:
+        return 1
+    for warning in logdir.warnings:
+        print(f"tbx-top: warning: {safe_text(warning)}", file=sys.stderr)
     jsonl = target.endswith(".jsonl")
     try:
         if target == "-":
@@ -247,4 +251,4 @@ def export(
     except OSError as exc:
         print(f"tbx-top: error: cannot write {target!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
+    return 0 if logdir.ok else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from tbx_tui.headless.summary_stats import RunReport, json_number, point_stats, scalar_stats
@@ -54,7 +55,8 @@ def run_json(view: RunReport) -> dict[str, Any]:
     return doc
 
 
-def render_json(logdir: str, views: list[RunReport]) -> str:
-    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out)."""
-    doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
+def render_json(logdir: str, views: list[RunReport], warnings: Sequence[str] = ()) -> str:
+    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out).
+    ``warnings`` are the logdir's own (unreadable folders, an unreachable store)."""
+    doc = {"logdir": logdir, "warnings": list(warnings), "runs": [run_json(v) for v in views]}
     return json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=2)
