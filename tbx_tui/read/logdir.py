@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
@@ -295,6 +298,8 @@ class Logdir:
         buf = fs.pending + chunk if fs.pending else chunk
         base = fs.offset - len(buf)  # file offset of buf[0]
         name = os.path.basename(fs.path)
+        offsets: Sequence[int] | np.ndarray
+        lengths: Sequence[int] | np.ndarray
         if len(buf) >= FAST_MIN_BYTES:
             framed = fastframe.frame(buf, resyncing=fs.resyncing, base=base)
             offsets, lengths = framed.offsets, framed.lengths
