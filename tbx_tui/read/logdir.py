@@ -82,6 +82,8 @@ class FileState:
 class RunState:
     run: Run
     files: dict[str, FileState] = field(default_factory=dict)
+    #: The run's files as last listed, when all of them were read to their end then.
+    done: list[FileInfo] | None = None
 
 
 class Rewritten(Exception):
@@ -194,6 +196,9 @@ class Logdir:
             self._warn(f"{exc} (retrying)", again=True)
 
     def _read_run(self, state: RunState, files: list[FileInfo]) -> bool:
+        if files == state.done:  # an idle run: one comparison of tuples, no Python per file
+            return False
+        state.done = None
         current = {info.path for info in files}
         if any(path not in current for path in state.files):  # a file vanished: reread
             return self._restart(state, files)
@@ -217,6 +222,8 @@ class Logdir:
                     changed |= self._read_file(state.run, fs, info.size)
         except Rewritten:
             return self._restart(state, files)
+        if all(fs.offset >= fs.size for fs in state.files.values()):
+            state.done = files
         return changed
 
     def _check_same(self, fs: FileState, info: FileInfo) -> None:
@@ -250,6 +257,7 @@ class Logdir:
     def _restart(self, state: RunState, files: list[FileInfo]) -> bool:
         state.run = Run(state.run.name)  # versions from the process-wide counter: newer
         state.files = {}
+        state.done = None
         self._read_run(state, files)
         return True
 

@@ -16,7 +16,8 @@ import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from stat import S_ISREG
+from typing import Any, NamedTuple
 
 from tbx_tui.storage.location import filesystem, is_url, local_path
 
@@ -25,9 +26,9 @@ class StorageError(OSError):
     """A remote store could not be listed or read (network, credentials, throttling...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileInfo:
-    """One file as listed: ``ident`` changes when the file is replaced (inode, ETag)."""
+class FileInfo(NamedTuple):
+    """One file as listed: ``ident`` changes when the file is replaced (inode, ETag). A tuple,
+    so that a folder's listing compares with the previous one in one C-level step."""
 
     path: str
     size: int
@@ -92,7 +93,7 @@ class LocalStorage:
             return
         except OSError:  # vanished meanwhile
             return
-        files: list[tuple[str, FileInfo]] = []
+        files: list[FileInfo] = []
         new_links = []
         for entry in entries:
             try:
@@ -100,18 +101,18 @@ class LocalStorage:
                     st = entry.stat(follow_symlinks=False)
                     seen.add((st.st_dev, st.st_ino))
                     stack.append((entry.path, _rel(rel, entry.name)))
+                elif keep(entry.name):
+                    st = entry.stat()  # through a link to a file, too
+                    if S_ISREG(st.st_mode):
+                        files.append(FileInfo(entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
                 elif entry.is_symlink() and entry.is_dir():
                     new_links.append((entry.path, _rel(rel, entry.name)))
-                elif keep(entry.name) and entry.is_file():
-                    st = entry.stat()
-                    info = FileInfo(entry.path, st.st_size, st.st_mtime_ns, st.st_ino)
-                    files.append((entry.name, info))
             except OSError:
                 continue
         links.extend(sorted(new_links))
         if files:
-            files.sort(key=lambda item: item[0])
-            listing.folders[rel] = [info for _, info in files]
+            files.sort()  # by path, which within one folder is by name
+            listing.folders[rel] = files
 
     def read(self, path: str, start: int, end: int) -> bytes:
         with open(path, "rb") as f:
