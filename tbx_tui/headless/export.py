@@ -25,9 +25,10 @@ from typing import BinaryIO
 import numpy as np
 import orjson
 
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import ScalarSeries
-from tbx_tui.term.sanitize import escape_name
+from tbx_tui.term.sanitize import escape_name, safe_text
 from tbx_tui.view import numfmt
 
 HEADER = "run,tag,step,wall_time,value\n"
@@ -208,8 +209,11 @@ def export(
     path: str, target: str, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
 ) -> int:
     """The ``--export`` mode: read ``path`` once and write it to ``target``; exit status."""
-    logdir = Logdir(path)
-    logdir.refresh()
+    logdir = load_for_report(path)
+    if logdir is None:
+        return 1
+    for warning in logdir.warnings:
+        print(f"tbx-top: warning: {safe_text(warning)}", file=sys.stderr)
     jsonl = target.endswith(".jsonl")
     try:
         if target == "-":
@@ -225,4 +229,4 @@ def export(
     except OSError as exc:
         print(f"tbx-top: error: cannot write {target!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
+    return 0 if logdir.ok else 1

@@ -15,6 +15,7 @@ from google.protobuf.message import DecodeError
 
 from tbx_tui.proto import event_pb2, hparams_pb2, summary_pb2, tensor_pb2, types_pb2
 from tbx_tui.read.store import BlobRef, ImageInfo, Point, Run, ScalarSeries
+from tbx_tui.storage.files import read_range
 
 _DTYPES: dict[int, np.dtype] = {
     types_pb2.DT_FLOAT: np.dtype("<f4"),
@@ -275,10 +276,9 @@ def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
 
 
 def image_bytes(info: ImageInfo) -> bytes:
-    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file."""
-    with open(info.ref.path, "rb") as f:
-        f.seek(info.ref.offset)
-        payload = f.read(info.ref.length)
+    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file (local or
+    in an object store)."""
+    payload = read_range(info.ref.path, info.ref.offset, info.ref.offset + info.ref.length)
     event = event_pb2.Event.FromString(payload)
     value = event.summary.value[info.value_index]
     if value.WhichOneof("value") == "image":

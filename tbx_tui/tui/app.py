@@ -18,10 +18,11 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
-from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
+from tbx_tui.tui.loader import DataChanged, LoadFailed, LogdirWarning, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
@@ -118,6 +119,10 @@ class TbxTop(App[int]):
             self.state.loaded = True
             self.query_one("#loading").display = False
         self.sync()
+
+    @on(LogdirWarning)
+    def _logdir_warning(self, message: LogdirWarning) -> None:
+        self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:

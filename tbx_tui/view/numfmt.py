@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 import time
 
-#: Unix times of 0001-01-01 and 10000-01-01: a date outside them cannot be formatted.
-_FIRST_DATE, _PAST_LAST_DATE = -62135596800.0, 253402300800.0
-
 import numpy as np
 import orjson
+
+#: Unix times of 0001-01-01 and 10000-01-01: a date outside them cannot be formatted.
+_FIRST_DATE, _PAST_LAST_DATE = -62135596800.0, 253402300800.0
 
 
 def compact(value: float, digits: int = 5) -> str:

@@ -270,8 +270,15 @@ class Pipeline:
             raise errors[0]
 
     def flush(self) -> None:
-        """Everything queued before this call is handed to the OS, or an error is raised."""
+        """Everything queued before this call is handed to the OS (in an object store: uploaded),
+        or an error is raised."""
         self.drain()
+        for f in self.files:
+            if getattr(f, "remote", False):
+                try:
+                    f.fsync()
+                except OSError as exc:
+                    self._keep(exc)
         self.raise_errors()
 
     def close(self) -> None:

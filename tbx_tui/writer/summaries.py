@@ -215,13 +215,13 @@ def text_lines(tag: str, lines: list[str]) -> bytes:
     one row per line); ``tag`` is kept as given."""
     if not all(isinstance(line, str) for line in lines):
         raise TypeError(f"{tag!r}: text lines must be str")
-    meta = _plugin("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
+    meta = plugin_metadata("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
     tensor = tensor_pb2.TensorProto(
         dtype=types_pb2.DT_STRING,
         string_val=[line.encode("utf-8", "replace") for line in lines],
-        tensor_shape=_shape(len(lines)),
+        tensor_shape=shape_proto(len(lines)),
     )
-    return _one(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
+    return single_value(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
 
 
 def _pr_summary(tag: str, data: np.ndarray, num_thresholds: int) -> bytes:

@@ -27,7 +27,7 @@ from tbx_tui.writer.encode import (
     field_bytes,
     metadata_bytes,
 )
-from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
+from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
@@ -136,7 +136,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         f = self._files.get(logdir)
         if f is None:
             if self._write_to_disk:
-                f = EventFile(logdir, self._filename_suffix, self._pipe.framer)
+                f = open_event_file(logdir, self._filename_suffix, self._pipe.framer)
             else:
                 f = NullFile(logdir)
             self._pipe.add_file(f)
