@@ -60,6 +60,31 @@ def _compile(parser: argparse.ArgumentParser, flag: str, pattern: str | None) ->
         parser.exit(2, f"tbx-top: error: {flag} {pattern!r} is not a valid regex: {exc}\n")
 
 
+def logdir_problem(logdir: str) -> str | None:
+    """Why ``logdir`` cannot be watched at all, or None. A URL needs its fsspec backend
+    (an empty or missing prefix is fine: runs may appear later); a local folder must exist and
+    be readable."""
+    from tbx_tui.storage.location import MissingBackend, filesystem, is_url, local_path
+
+    if is_url(logdir):
+        try:
+            filesystem(logdir)
+        except MissingBackend as exc:
+            return str(exc)
+        return None
+    path = local_path(logdir)
+    if not os.path.exists(path):
+        return f"logdir {logdir!r} does not exist"
+    if not os.path.isdir(path):
+        return f"logdir {logdir!r} is not a directory"
+    try:
+        with os.scandir(path):
+            pass
+    except PermissionError:
+        return f"permission denied: {os.path.abspath(path)}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -80,10 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(args, tag_re, run_re)
     logdir = args.logdir if args.logdir is not None else "."
-    if not os.path.exists(logdir):
-        parser.exit(2, f"tbx-top: error: logdir {logdir!r} does not exist\n")
-    if not os.path.isdir(logdir):
-        parser.exit(2, f"tbx-top: error: logdir {logdir!r} is not a directory\n")
+    problem = logdir_problem(logdir)
+    if problem is not None:
+        parser.exit(2, f"tbx-top: error: {problem}\n")
     if args.json and not args.once:
         parser.exit(2, "tbx-top: error: --json goes with --once\n")
     if args.check is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
+
+from tbx_tui.tui.textual_compat import footer_bindings_ready
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     return [
         Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
     ]
@@ -80,7 +82,7 @@ class KeyFooter(Footer):
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
             if binding.show
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown and footer_bindings_ready(self):
             return
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:

@@ -167,11 +167,11 @@ class Sidebar(Vertical):
         self.query_one("#run-filter").display = self.state.run_re is not None
 
     @property
-    def tree(self) -> RunTree:
+    def run_tree(self) -> RunTree:
         return self.query_one(RunTree)
 
     def sync(self) -> None:
-        self.tree.sync()
+        self.run_tree.sync()
         damaged = [r for r in self.state.listed_runs() if self.state.runs[r].damaged]
         note = self.query_one("#run-note", Static)
         note.display = bool(damaged)
@@ -198,7 +198,7 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#run-filter")
     def _filter_done(self) -> None:
-        self.tree.focus()
+        self.run_tree.focus()
 
     def close_filter(self, clear: bool) -> None:
         box = self.query_one("#run-filter", Input)
@@ -207,4 +207,4 @@ class Sidebar(Vertical):
             self.state.run_re = None
             self.post_message(RunTree.Toggled())
         box.display = bool(box.value)
-        self.tree.focus()
+        self.run_tree.focus()

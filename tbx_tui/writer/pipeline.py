@@ -25,14 +25,11 @@ import threading
 import time
 from collections.abc import Callable
 
-import crc32c as _crc32c
-
-from tbx_tui.tfrecord.record import MASK_DELTA
+from tbx_tui.tfrecord.record import masked_crc32c
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
 from tbx_tui.writer.values import Deferred, resolve_many
 from tbx_tui.writer.vectorized import encode_scalars
 
-_crc = _crc32c.crc32c
 _pack_d = struct.Struct("<d").pack
 _pack_f = struct.Struct("<f").pack
 _pack_i = struct.Struct("<I").pack
@@ -94,6 +91,11 @@ class Pipeline:
                 self.other_targets.append(target)
                 target.key = -len(self.other_targets)
         return target.key
+
+    def add_file(self, f) -> None:
+        """Add an event file that :meth:`drain` flushes and :meth:`close` closes."""
+        with self._io_lock:
+            self.files.append(f)
 
     def put(self, item: tuple, nbytes: int = 0) -> None:
         """Queue one ``(key, step, wall, value)`` (the scalar fast path appends inline)."""
@@ -198,7 +200,7 @@ class Pipeline:
             for i, value in zip(waiting, resolve_many([batch[i][3] for i in waiting]), strict=True):
                 if isinstance(value, Exception):
                     self._keep(value)
-                    batch[i] = None
+                    batch[i] = None  # type: ignore[call-overload]  # skipped below
                 else:
                     batch[i] = (batch[i][0], batch[i][1], batch[i][2], value)
         start = 0
@@ -235,9 +237,9 @@ class Pipeline:
 
     def _encode_loop(self, batch: list[tuple]) -> None:
         framer = self.framer
-        headers = framer._headers
+        headers = framer.headers
         header = framer.header
-        crc = _crc
+        crc = masked_crc32c
         pack_d = _pack_d
         pack_f = _pack_f
         pack_i = _pack_i
@@ -258,11 +260,10 @@ class Pipeline:
             h = headers.get(n)
             if h is None:
                 h = header(n)
-            c = crc(data)
             out = enc.out
             out(h)
             out(data)
-            out(pack_i((((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF))
+            out(pack_i(crc(data)))
 
     def raise_errors(self) -> None:
         with self.lock:
@@ -271,8 +272,15 @@ class Pipeline:
             raise errors[0]
 
     def flush(self) -> None:
-        """Everything queued before this call is handed to the OS, or an error is raised."""
+        """Everything queued before this call is handed to the OS (in an object store: uploaded),
+        or an error is raised."""
         self.drain()
+        for f in self.files:
+            if getattr(f, "remote", False):
+                try:
+                    f.fsync()
+                except OSError as exc:
+                    self._keep(exc)
         self.raise_errors()
 
     def close(self) -> None:

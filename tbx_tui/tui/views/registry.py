@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from textual.widget import Widget
 
@@ -20,6 +21,12 @@ from tbx_tui.tui.views.images import ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.scalars import ScalarsView
 from tbx_tui.tui.views.text import TextView
+
+
+@runtime_checkable
+class SyncedView(Protocol):
+    def sync(self) -> None:
+        """Bring the view in line with the state (after data or options changed)."""
 
 
 @dataclass(frozen=True)

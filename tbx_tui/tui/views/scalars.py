@@ -29,7 +29,6 @@ from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt, plot, units
 
 CARD_MIN_WIDTH = 44
-CARD_HEIGHT = 14
 _CACHE = plot.PreparedCache()  # for chart_text() callers on their own thread
 _RENDER_CACHE = plot.PreparedCache()  # only the render thread touches this one
 
@@ -82,15 +81,6 @@ def _chart(
     marks = list(markers) if markers is not None else None
     ansi = plot.render(lines, width, height, opts, color=color, markers=marks, ascii=ascii)
     return Text.from_ansi(ansi, no_wrap=True, end="")
-
-
-def latest_line(
-    state: ViewState, tag: str, width: int, max_lines: int, color: bool = True, ascii: bool = False
-) -> Text:
-    """Each visible run's latest value and step: ``● run 0.1234 @1200``."""
-    entries = chart_entries(state, tag)
-    symbols = tuple(state.symbol(name, color, ascii) for name, _, _ in entries)
-    return _latest(entries, width, max_lines, symbols, units.unit_of(tag), ascii)
 
 
 def _latest(
@@ -320,7 +310,7 @@ class ScalarsView(Vertical):
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
-        self._shape: tuple = ()
+        self._shape: tuple | str = ()
         self._columns = 1
 
     def compose(self) -> ComposeResult:
