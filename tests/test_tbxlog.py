@@ -225,3 +225,29 @@ def test_pattern_option_end_to_end(tmp_path):
 def test_nan_printed_is_nan_logged(tmp_path):
     assert run_log(tmp_path, "-n", "nan", "--", "echo", "loss=nan").returncode == 0
     assert math.isnan(read_run(tmp_path, "nan").scalars["loss"].values[0])
+
+
+def test_unwritable_logdir_exits_2_before_running_the_job(tmp_path):
+    marker = tmp_path / "ran"
+    result = run_log(tmp_path, "-d", "/dev/null", "--", "touch", str(marker))
+    assert result.returncode == 2
+    assert b"can't write the run '/dev/null/" in result.stderr
+    assert not marker.exists()
+
+
+def test_a_logging_failure_never_blocks_the_job(tmp_path):
+    """Once recording fails (here: the writer was closed under it), the parse worker keeps
+    draining its queue, so the pass-through never waits on a full queue; the error is kept."""
+    from tbx_tui import SummaryWriter
+    from tbx_tui.capture.console import Recorder
+    from tbx_tui.capture.parse import LineParser
+    from tbx_tui.capture.process import QUEUE_CHUNKS, ParseWorker
+
+    writer = SummaryWriter(str(tmp_path / "run"))
+    worker = ParseWorker(Recorder(writer, LineParser()))
+    writer.close()
+    for i in range(QUEUE_CHUNKS * 2):  # more than the queue holds: would block if not drained
+        worker.put("stdout", b"x=%d\n" % i)
+    worker.close(timeout=30)
+    assert not worker.thread.is_alive()
+    assert "closed" in str(worker.error)

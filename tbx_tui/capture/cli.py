@@ -160,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tbx_tui.writer.summary_writer import SummaryWriter
 
-    writer = SummaryWriter(logdir, flush_secs=args.flush_secs)
+    try:
+        writer = SummaryWriter(logdir, flush_secs=args.flush_secs)
+    except OSError as exc:
+        _fail(parser, f"can't write the run {logdir!r}: {exc}")
     recorder = Recorder(writer, LineParser(patterns, args.step_key))
     stop = threading.Event()
     sys_thread: threading.Thread | None = None
@@ -196,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
         if sys_thread is not None:
             sys_thread.join()
-        writer.close()
+        try:
+            writer.close()
+        except OSError as exc:  # already said by process.finish when it came from there
+            process.warn(f"closing the run: {exc}")
     return code
 
 

@@ -17,6 +17,7 @@ import os
 import queue
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,9 @@ class ParseWorker:
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
         self.queue: queue.Queue[tuple[str, bytes | None] | None] = queue.Queue(QUEUE_CHUNKS)
+        #: The first error met while recording; the queue keeps draining after it, so that the
+        #: job is never blocked on a full pipe because logging failed.
+        self.error: Exception | None = None
         self.thread = _start(self._run)
 
     def put(self, stream: str, data: bytes | None) -> None:
@@ -73,11 +77,35 @@ class ParseWorker:
 
     def _run(self) -> None:
         while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
             stream, data = item
-            if data is None:
-                self.recorder.end_of_stream(stream)
-            else:
-                self.recorder.feed(stream, data)
+            try:
+                if data is None:
+                    self.recorder.end_of_stream(stream)
+                else:
+                    self.recorder.feed(stream, data)
+            except Exception as exc:
+                self.error = exc
+
+
+def warn(message: str) -> None:
+    """tbx-log's own complaint, on stderr (the job's output is never touched)."""
+    sys.stderr.write(f"tbx-log: error: {message}\n")
+    sys.stderr.flush()
+
+
+def finish(
+    recorder: Recorder, worker: ParseWorker, code: int, duration: float, command: bool
+) -> None:
+    """Record the end; a failure to write is said, and the job's exit code still returned."""
+    error = worker.error
+    try:
+        recorder.finish(code, duration, command=command)
+    except Exception as exc:
+        error = error or exc
+    if error is not None:
+        warn(f"logging stopped: {error}")
 
 
 def pump(src: int, dest: int | None, stream: str, worker: ParseWorker) -> None:
@@ -174,8 +202,7 @@ def run_command(
         stop.set()
         gate.close()
     code = exit_code(child.returncode)
-    duration = time.monotonic() - started
-    recorder.finish(code, duration)
+    finish(recorder, worker, code, time.monotonic() - started, command=True)
     child.stdout.close()
     child.stderr.close()
     return code
@@ -203,7 +230,7 @@ def run_stdin(recorder: Recorder, src: int = 0, dest: int = 1) -> int:
     finally:
         stop.set()
         gate.close()
-    recorder.finish(code, time.monotonic() - started, command=False)
+    finish(recorder, worker, code, time.monotonic() - started, command=False)
     return code
 
 
