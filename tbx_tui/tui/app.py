@@ -27,6 +27,7 @@ from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.views.console import ConsoleView
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
 from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
@@ -148,6 +149,14 @@ class TbxTop(App[int]):
     @on(RunTree.Toggled)
     def _runs_toggled(self) -> None:
         self.sync()
+
+    @on(RunTree.NodeHighlighted, "#run-tree")
+    def _run_highlighted(self, event: RunTree.NodeHighlighted) -> None:
+        """The run under the sidebar's cursor is the one the Console view shows."""
+        if event.node.data in self.state.runs:
+            self.state.selected = event.node.data
+            for view in self.query(ConsoleView):
+                view.sync()
 
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:

@@ -75,6 +75,8 @@ class ViewState:
     #: Bumped by the app after every change (data, options, filters, visibility), so that
     #: widgets can tell in O(1) that nothing changed since they last looked.
     generation: int = 0
+    #: The run under the sidebar's cursor (the Console view shows it).
+    selected: str | None = None
     #: Runs seen growing while the app watched: only those can be marked stalled.
     growing: set[str] = field(default_factory=set)
     _nan_cache: dict[str, tuple[int, bool]] = field(default_factory=dict)

@@ -76,7 +76,8 @@ class ConsoleLog(Log):
 
 
 class ConsoleView(Vertical):
-    """One run's console at a time; ``h``/``l`` switch between the runs that have one."""
+    """One run's console at a time: the run under the sidebar's cursor when it has one;
+    ``h``/``l`` switch between the runs that have one."""
 
     BINDINGS = [
         Binding("l,right", "run(1)", "Next run", show=False),
@@ -107,6 +108,7 @@ class ConsoleView(Vertical):
         self._matches = 0
         self._version: tuple[str, int] | None = None
         self._highlighter = MatchHighlighter()
+        self._selected: str | None = None  # the sidebar selection last followed
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search the console (regex)", id="tag-filter")
@@ -137,7 +139,11 @@ class ConsoleView(Vertical):
             for name in self.state.visible_runs()
             if has_console(self.state.runs[name].kinds.get("texts", {}))
         ]
-        if before in self.runs:
+        selected = self.state.selected
+        if selected != self._selected and selected in self.runs:
+            self._selected = selected  # the sidebar's cursor moved onto a run with a console
+            self.index = self.runs.index(selected)
+        elif before in self.runs:
             self.index = self.runs.index(before)
         else:
             self.index = min(self.index, max(0, len(self.runs) - 1))
