@@ -217,9 +217,13 @@ def _sample_loop(writer, sampler, interval: float, stop: threading.Event) -> Non
 
     log = SystemLogger(writer, sampler)
     while True:
-        log()
+        try:
+            log()
+        except Exception as exc:  # psutil or NVML failing mid-run: say so, keep the job going
+            process.warn(f"system metrics stopped: {exc}")
+            return
         if stop.wait(interval):
-            break
+            return
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -163,11 +163,10 @@ def run_command(
     argv: list[str],
     recorder: Recorder,
     on_start: Callable[[int], None] | None = None,
-    env: dict[str, str] | None = None,
 ) -> int:
     """Run ``argv`` with its output passed through and recorded; its exit code (128+N for a
     signal). ``on_start(pid)`` runs once the child exists (system metrics watch it)."""
-    child_env = dict(os.environ if env is None else env)
+    child_env = dict(os.environ)
     child_env.setdefault("PYTHONUNBUFFERED", "1")  # a Python job's prints arrive as it prints
     started = time.monotonic()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env)
