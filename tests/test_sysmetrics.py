@@ -64,7 +64,8 @@ def fake_nvml(tmp_path, monkeypatch):
         monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), *sys.path]))
         return folder
 
-    return install
+    yield install
+    sys.modules.pop("pynvml", None)  # the fake must not outlive the test
 
 
 def by_tag(metrics):
@@ -221,6 +222,7 @@ def test_summary_writer_rejects_a_bad_system_metrics_setting(tmp_path, bad):
 
 def _real_nvml():
     """nvidia-ml-py with a working driver and at least one GPU, or skip."""
+    sys.modules.pop("pynvml", None)  # never a fake left behind by another test
     nvml = pytest.importorskip("pynvml")
     try:
         nvml.nvmlInit()
