@@ -70,6 +70,11 @@ def test_ambiguous_values_are_left_alone(line):
     assert p.values == {}
 
 
+def test_coloured_output_is_read_as_the_terminal_shows_it():
+    (p,) = parse("\x1b[1m\x1b[32mloss\x1b[0m=\x1b[33m0.25\x1b[0m \x1b]0;title\x07acc: 0.5")
+    assert p.values == {"loss": 0.25, "acc": 0.5}
+
+
 def test_nan_and_infinities_are_kept():
     (p,) = parse("a=nan b=inf c=-inf d=NaN")
     assert math.isnan(p.values["a"]) and math.isnan(p.values["d"])

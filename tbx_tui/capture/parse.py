@@ -73,6 +73,8 @@ PAIR = re.compile(
     rf"(?<![\w.\-/])({_KEY})(?:\s*=\s*|:\s*)([-+.\w]{_TOKEN_CHAR}*(?:,\d{_TOKEN_CHAR}*)*)"
 )
 _HEADER_FIELD = re.compile(rf"{_KEY}\Z")
+#: Terminal escape sequences (colours, cursor moves, titles): not part of what a line says.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
 #: What may follow a value: the end, a space or a closing delimiter.
 _END_CHARS = frozenset(" \t\r\n;|)]}>\"'")
 
@@ -163,6 +165,8 @@ class LineParser:
         """Values of the next line (its trailing newline may be there or not)."""
         self.line_number += 1
         text = line.rstrip("\r\n")
+        if "\x1b" in text:  # coloured output: read what the terminal would show
+            text = _ANSI.sub("", text)
         raw = self._raw_values(text)
         out = Parsed()
         for key in self.step_keys:
