@@ -12,6 +12,7 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
 from tbx_tui.view import numfmt
 
@@ -43,10 +44,12 @@ class RunTree(Tree[str]):
         self._by_path: dict[str, TreeNode[str]] = {}
 
     def on_mount(self) -> None:
-        if getattr(self.app, "ascii", False):  # guides and folder icons in ASCII
+        settings = settings_of(self.app)
+        if settings.ascii:  # guides and folder icons in ASCII
             guides = ("  ", "| ", "`-", "|-")
             self.LINES = {"default": guides, "bold": guides, "double": guides}
-            self.ICON_NODE, self.ICON_NODE_EXPANDED = "+ ", "- "
+            self.ICON_NODE = settings.glyphs.collapsed
+            self.ICON_NODE_EXPANDED = settings.glyphs.expanded
 
     # structure -----------------------------------------------------------------------------
     def sync(self) -> None:
@@ -116,14 +119,14 @@ class RunTree(Tree[str]):
             return text
         hidden = path in self.state.hidden
         color = rgb_hex(self.state.colors.get(path, (200, 200, 200)))
-        ascii = getattr(self.app, "ascii", False)
-        symbol = self.state.symbol(path, not self.app.no_color, ascii)
+        settings = settings_of(self.app)
+        symbol = self.state.symbol(path, settings.color, settings.ascii)
         if hidden:
-            symbol = "-" if ascii else "○"
+            symbol = settings.glyphs.hidden
         text.append(symbol + " ", style="dim" if hidden else color)
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
-            text.append(" !" if ascii else " ⚠", style="bold yellow")
+            text.append(" " + settings.glyphs.warn, style="bold yellow")
         if run.last_wall_time > 0:
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text
@@ -173,7 +176,7 @@ class Sidebar(Vertical):
         note.display = bool(damaged)
         if damaged:
             count = sum(self.state.runs[r].warnings for r in damaged)
-            warn = "!" if getattr(self.app, "ascii", False) else "⚠"
+            warn = settings_of(self.app).glyphs.warn
             note.update(Text(f"{warn} {count} damaged record(s) skipped", style="yellow"))
 
     def open_filter(self) -> None:

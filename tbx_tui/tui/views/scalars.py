@@ -25,6 +25,7 @@ from tbx_tui.tui.filterbox import (
     open_tag_filter,
 )
 from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt, plot
 
@@ -201,7 +202,7 @@ class ChartCard(Widget, can_focus=True):
         versions = tuple(
             (name, s.version, len(s), rgb) for name, s, rgb in chart_entries(self.state, self.tag)
         )
-        key = (versions, self.state.options, width, height, self.app.no_color)
+        key = (versions, self.state.options, width, height, settings_of(self.app).color)
         self._current = (self.state.generation, key)
         return key
 
@@ -225,8 +226,9 @@ class ChartCard(Widget, can_focus=True):
             return
         self._wanted = key
         entries = chart_entries(self.state, self.tag)
-        color = not self.app.no_color
-        ascii = getattr(self.app, "ascii", False)
+        settings = settings_of(self.app)
+        color = settings.color
+        ascii = settings.ascii
         job = CardJob(
             self.tag,
             entries,
@@ -271,7 +273,7 @@ class ChartCard(Widget, can_focus=True):
         if y < len(strips):
             return strips[y]
         if not strips and y == self.content_size.height // 2:
-            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            ellipsis = settings_of(self.app).glyphs.ellipsis
             label = Text(("drawing" + ellipsis).center(width), style="dim", end="")
             return Strip(label.render(self.app.console), width).apply_style(style)
         return Strip.blank(width, style)
