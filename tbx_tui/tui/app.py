@@ -21,14 +21,14 @@ from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
-from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
+from tbx_tui.tui.loader import load_loop
+from tbx_tui.tui.messages import DataChanged, LoadFailed, RunsToggled, ZoomRequested
 from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
-from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
@@ -133,7 +133,7 @@ class TbxTop(App[int]):
             for tree in self.query(RunTree):  # none while the app shuts down
                 tree.relabel()
 
-    @on(RunTree.Toggled)
+    @on(RunsToggled)
     def _runs_toggled(self) -> None:
         self.sync()
 
@@ -143,8 +143,8 @@ class TbxTop(App[int]):
         if self.state.loaded:
             self.sync()
 
-    @on(ChartCard.Zoom)
-    def _zoom(self, message: ChartCard.Zoom) -> None:
+    @on(ZoomRequested)
+    def _zoom(self, message: ZoomRequested) -> None:
         self.push_screen(ZoomScreen(self.state, message.tag))
 
     # size ----------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.messages import RunsToggled
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
 from tbx_tui.view import numfmt
@@ -31,9 +31,6 @@ class RunTree(Tree[str]):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("a", "show_all", "All runs"),
     ]
-
-    class Toggled(Message):
-        """Runs were shown or hidden."""
 
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__("runs", data="", **kwargs)
@@ -141,12 +138,12 @@ class RunTree(Tree[str]):
             runs = [node.data]
         self.state.toggle_runs(runs)
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
     def action_show_all(self) -> None:
         self.state.hidden.clear()
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
 
 class Sidebar(Vertical):
@@ -193,7 +190,7 @@ class Sidebar(Vertical):
             event.input.add_class("-invalid")
             return
         event.input.remove_class("-invalid")
-        self.post_message(RunTree.Toggled())
+        self.post_message(RunsToggled())
 
     @on(Input.Submitted, "#run-filter")
     def _filter_done(self) -> None:
@@ -204,6 +201,6 @@ class Sidebar(Vertical):
         if clear:
             box.value = ""
             self.state.run_re = None
-            self.post_message(RunTree.Toggled())
+            self.post_message(RunsToggled())
         box.display = bool(box.value)
         self.run_tree.focus()

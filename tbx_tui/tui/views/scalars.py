@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.geometry import Region
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -24,6 +23,7 @@ from tbx_tui.tui.filterbox import (
     mirror_tag_filter,
     open_tag_filter,
 )
+from tbx_tui.tui.messages import ChartDrawn, ZoomRequested
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
@@ -152,24 +152,12 @@ class ChartCard(Widget, can_focus=True):
 
     Drawing is lazy and off the UI thread: when Textual asks for the card's lines (only cards in
     view are asked), a card whose inputs changed sends a :class:`CardJob` to the render thread
-    and shows its previous frame (or "drawing…") until :class:`Drawn` brings the new one. A
-    frame is keyed by its inputs (tag, visible runs and their data versions, options, size), so
-    a focus change or a scroll never draws again, and a result whose key is no longer wanted
-    (the state moved on meanwhile) is dropped.
+    and shows its previous frame (or "drawing…") until a
+    :class:`~tbx_tui.tui.messages.ChartDrawn` brings the new one. A frame is keyed by its inputs
+    (tag, visible runs and their data versions, options, size), so a focus change or a scroll
+    never draws again, and a result whose key is no longer wanted (the state moved on meanwhile)
+    is dropped.
     """
-
-    class Zoom(Message):
-        def __init__(self, tag: str) -> None:
-            super().__init__()
-            self.tag = tag
-
-    class Drawn(Message):
-        """A frame from the render thread (``strips``, or the exception that stopped it)."""
-
-        def __init__(self, key: tuple, strips: list[Strip] | Exception) -> None:
-            super().__init__()
-            self.key = key
-            self.strips = strips
 
     BINDINGS = [Binding("enter", "zoom", "Zoom")]
 
@@ -245,10 +233,10 @@ class ChartCard(Widget, can_focus=True):
         RENDERER.submit(
             self,
             lambda: job.draw(console),
-            lambda strips: self.post_message(self.Drawn(key, strips)),
+            lambda strips: self.post_message(ChartDrawn(key, strips)),
         )
 
-    def on_chart_card_drawn(self, message: ChartCard.Drawn) -> None:
+    def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()
         if message.key != self._wanted:  # stale: a newer frame is on its way
             return
@@ -283,7 +271,7 @@ class ChartCard(Widget, can_focus=True):
 
     def action_zoom(self) -> None:
         if not self.zoomed:
-            self.post_message(self.Zoom(self.tag))
+            self.post_message(ZoomRequested(self.tag))
 
 
 class ScalarsView(Vertical):
