@@ -26,6 +26,8 @@ def test_messages_are_dataclasses_with_the_handler_names_the_widgets_define():
     assert set(classes) == {
         "DataChanged",
         "LoadFailed",
+        "LogdirWarning",
+        "ConsoleMoved",
         "RunsToggled",
         "ZoomRequested",
         "ChartDrawn",

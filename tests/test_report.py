@@ -379,7 +379,7 @@ def test_empty_logdir(tmp_path):
     proc = tbx_top(str(tmp_path), "--once")
     assert proc.returncode == 0
     assert proc.stdout.decode().splitlines() == [f"{tmp_path}: 0 runs", "no event files found"]
-    assert json_report(str(tmp_path)) == {"logdir": str(tmp_path), "runs": []}
+    assert json_report(str(tmp_path)) == {"logdir": str(tmp_path), "warnings": [], "runs": []}
 
 
 def test_damaged_files_exit_zero_with_warnings():

@@ -18,11 +18,12 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from tbx_tui.headless import sections
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.headless.report_json import render_json, run_json
 from tbx_tui.headless.summary_stats import (
     POINT_KINDS,
@@ -269,11 +270,16 @@ def _run_header(view: RunReport, style: Style) -> str:
     return style.paint(style.line(text), "run")
 
 
-def render_text(logdir: str, views: list[RunReport], style: Style) -> list[str]:
-    """The whole text report as lines, none wider than ``style.width``."""
+def render_text(
+    logdir: str, views: list[RunReport], style: Style, warnings: Sequence[str] = ()
+) -> list[str]:
+    """The whole text report as lines, none wider than ``style.width``; ``warnings`` are the
+    logdir's own (unreadable folders, an unreachable store)."""
     n = len(views)
     title = f"{style.text(logdir)}: {n} run{'s' if n != 1 else ''}"
     lines = [style.paint(style.line(title), "head")]
+    for warning in warnings:
+        lines.append(style.paint(style.line(f"warning: {style.text(warning)}"), "warn"))
     if not views:
         lines.append(style.line("no event files found"))
     for view in views:
@@ -321,11 +327,14 @@ def report(
 ) -> int:
     """Print the ``--once`` report (text, or JSON with ``args.json``); return the exit code."""
     out = stream if stream is not None else sys.stdout
-    views = collect(logdir, tag_re, run_re)
+    ld = load_for_report(logdir)
+    if ld is None:
+        return 1
+    views = collect(ld, tag_re, run_re)
     if getattr(args, "json", False):
-        text = render_json(logdir, views)
+        text = render_json(logdir, views, ld.warnings)
     else:
-        text = "\n".join(render_text(logdir, views, style_for(out, args)))
+        text = "\n".join(render_text(logdir, views, style_for(out, args), ld.warnings))
     try:
         out.write(text + "\n")
         out.flush()
@@ -333,4 +342,4 @@ def report(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
         return 1
-    return 0
+    return 0 if ld.ok else 1

@@ -18,11 +18,18 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps, termgraphics
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
 from tbx_tui.tui.loader import load_loop
-from tbx_tui.tui.messages import DataChanged, LoadFailed, RunsToggled, ZoomRequested
+from tbx_tui.tui.messages import (
+    DataChanged,
+    LoadFailed,
+    LogdirWarning,
+    RunsToggled,
+    ZoomRequested,
+)
 from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
@@ -103,6 +110,8 @@ class TbxTop(App[int]):
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
+        if not self.is_running:  # shutting down: the loader still posts while screens go away
+            return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
@@ -111,6 +120,10 @@ class TbxTop(App[int]):
             self.state.loaded = True
             self.query_one("#loading").display = False
         self.sync()
+
+    @on(LogdirWarning)
+    def _logdir_warning(self, message: LogdirWarning) -> None:
+        self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -212,7 +225,12 @@ class TbxTop(App[int]):
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
         tabs = self.query_one("#views", TabbedContent)
-        tabs.active = f"view-{VIEWS[index].id}"
+        target = f"view-{VIEWS[index].id}"
+        if tabs.active != target and self.focused is not None and tabs in self.focused.ancestors:
+            # focus left in the pane being hidden would pull its tab back (Textual activates the
+            # pane of a focused descendant): let go of it first
+            self.screen.set_focus(None)
+        tabs.active = target
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:

@@ -39,6 +39,7 @@ APP_KEYS: tuple[Key, ...] = (
     Key("4", "4", "show_view(3)", "Text view", footer=False),
     Key("5", "5", "show_view(4)", "HParams view", footer=False),
     Key("6", "6", "show_view(5)", "PR curves view", footer=False),
+    Key("7", "7", "show_view(6)", "Console view (what a tbx-log job printed)", footer=False),
 )
 
 #: Keys handled by widgets, listed on the help screen only.
@@ -55,6 +56,8 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("n N", "Images: next/previous image of the same event"),
     ("PgDn PgUp space", "Text: scroll"),
     ("s", "HParams: sort by the column under the cursor (again: reverse)"),
+    ("h l  j k  g G", "Console: previous/next run, scroll, top, bottom (G follows new lines)"),
+    ("/", "Console: search (show only matching lines, matches marked)"),
 )
 
 

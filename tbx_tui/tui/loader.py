@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver
 
-from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.logdir import REMOTE_POLL, Logdir
 from tbx_tui.read.runview import RunView, take
-from tbx_tui.tui.messages import DataChanged, LoadFailed
+from tbx_tui.tui.messages import DataChanged, LoadFailed, LogdirWarning
 
 #: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
 #: to check anyway when it is (network file systems send no notifications).
@@ -34,9 +34,13 @@ _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 class Watcher:
     """Wakes the loader: watchdog notifications when available, else a timer."""
 
-    def __init__(self, path: str, poll: float | None) -> None:
+    def __init__(self, path: str, poll: float | None, remote: bool = False) -> None:
         self.wake = threading.Event()
         self.observer: BaseObserver | None = None
+        if remote:  # object stores send no notifications, and every listing is a request
+            self.interval = poll if poll is not None else REMOTE_POLL
+            self.mode = f"polling {self.interval:g}s (remote)"
+            return
         self.interval = poll if poll is not None else DEFAULT_POLL
         self.mode = f"polling {self.interval:g}s"
         if poll is None:
@@ -88,12 +92,14 @@ class Watcher:
 def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> None:
     """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change."""
     logdir = Logdir(path)
-    watcher = Watcher(path, poll)
+    watcher = Watcher(path, poll, logdir.remote)
     views: dict[str, RunView] = {}
     first = True
     try:
         while not stop.is_set():
             changed = logdir.refresh(max_bytes=READ_STEP)
+            for text in logdir.take_warnings():
+                post(LogdirWarning(text))
             progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
             if changed or first:
                 runs = logdir.runs

@@ -35,6 +35,14 @@ class DataChanged(Message):
 
 
 @dataclass
+class LogdirWarning(Message):
+    """Something about the logdir itself the user should know once (an unreadable folder, an
+    unreachable store): shown as a notification, never coalesced away."""
+
+    text: str
+
+
+@dataclass
 class LoadFailed(Message):
     """The loader thread stopped on ``error``."""
 
@@ -51,6 +59,11 @@ class ZoomRequested(Message):
     """A chart card asks to be shown full screen."""
 
     tag: str
+
+
+@dataclass
+class ConsoleMoved(Message):
+    """A console log's scroll position changed: following or scrolled back may have changed."""
 
 
 @dataclass

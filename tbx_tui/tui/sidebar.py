@@ -124,6 +124,10 @@ class RunTree(Tree[str]):
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
             text.append(" " + settings.glyphs.warn, style="bold yellow")
+        if self.state.went_nan(path):
+            text.append(" NaN", style="bold red")
+        if self.state.stalled(path):
+            text.append(" stalled", style="bold yellow")
         if run.last_wall_time > 0:
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text

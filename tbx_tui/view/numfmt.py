@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import orjson
+
+#: Unix times of 0001-01-01 and 10000-01-01: a date outside them cannot be formatted.
+_FIRST_DATE, _PAST_LAST_DATE = -62135596800.0, 253402300800.0
 
 
 def compact(value: float, digits: int = 5) -> str:
@@ -103,7 +107,7 @@ def step(value: int) -> str:
 
 def duration(seconds: float) -> str:
     """``45s``, ``3m05s``, ``2h14m``, ``3d04h``; negative durations keep their sign."""
-    if math.isnan(seconds):
+    if not math.isfinite(seconds):
         return "?"
     sign = "-" if seconds < 0 else ""
     s = int(abs(seconds))
@@ -118,6 +122,8 @@ def duration(seconds: float) -> str:
 
 def ago(seconds: float) -> str:
     """How long ago, for a sidebar: ``now``, ``12s ago``, ``3m ago``, ``2h ago``, ``4d ago``."""
+    if not math.isfinite(seconds):
+        return "?"
     if seconds < 2:
         return "now"
     if seconds < 60:
@@ -127,3 +133,15 @@ def ago(seconds: float) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)}h ago"
     return f"{int(seconds // 86400)}d ago"
+
+
+def timestamp(seconds: float, fmt: str, utc: bool = False) -> str:
+    """A Unix time through ``time.strftime(fmt)`` (UTC or local), or ``t=<number>`` when it can
+    be no date: NaN, infinite, before year 1 or past 9999 (``walltime=time.time_ns()`` gives
+    one)."""
+    if not (math.isfinite(seconds) and _FIRST_DATE <= seconds < _PAST_LAST_DATE):
+        return f"t={compact(seconds)}"
+    try:
+        return time.strftime(fmt, time.gmtime(seconds) if utc else time.localtime(seconds))
+    except (OverflowError, OSError, ValueError):  # the platform's time_t is narrower
+        return f"t={compact(seconds)}"

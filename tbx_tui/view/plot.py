@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -131,12 +130,11 @@ def x_label(value: float, x_mode: str, span: float) -> str:
         return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
     if x_mode == "relative":
         return f"{value:.2g}s" if span < 10 else numfmt.duration(value)
-    t = time.localtime(value)
     if span < 600:
-        return time.strftime("%H:%M:%S", t)
+        return numfmt.timestamp(value, "%H:%M:%S")
     if span < 86400:
-        return time.strftime("%H:%M", t)
-    return time.strftime("%m-%d", t)
+        return numfmt.timestamp(value, "%H:%M")
+    return numfmt.timestamp(value, "%m-%d")
 
 
 def render(

@@ -23,6 +23,7 @@ import os
 import struct
 import threading
 import time
+from collections.abc import Callable
 
 from tbx_tui.tfrecord.record import masked_crc32c
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
@@ -73,6 +74,8 @@ class Pipeline:
         self._wake = threading.Event()
         self._device_waiting = False
         self._stopping = False
+        #: Jobs run on the flusher thread: [interval, next due (monotonic), job]
+        self._periodic: list[list] = []
         self._thread = threading.Thread(target=self._run, name="tbx_tui-writer", daemon=True)
         self._thread.start()
 
@@ -117,21 +120,46 @@ class Pipeline:
     def wake(self) -> None:
         self._wake.set()
 
+    def every(self, interval: float, job: Callable[[], None]) -> None:
+        """Run ``job`` on the flusher thread now and every ``interval`` seconds, each time
+        writing what it queued right after (system metrics sampling uses this)."""
+        with self.lock:
+            self._periodic.append([float(interval), time.monotonic(), job])
+        self._wake.set()
+
     # -- draining ------------------------------------------------------------------------------
 
     def _run(self) -> None:
         while not self._stopping:
-            woke = self._wake.wait(self.flush_secs)
+            woke = self._wake.wait(self._wait_time())
             if self._stopping:
                 return
             if woke:
                 self._wake.clear()
                 if self._device_waiting:
                     time.sleep(DEVICE_DELAY)
+            self._run_periodic()
             try:
                 self.drain()
             except BaseException as exc:  # kept and raised by the next flush()/close()
                 self._keep(exc)
+
+    def _wait_time(self) -> float:
+        if not self._periodic:
+            return self.flush_secs
+        soonest = min(due for _, due, _ in self._periodic) - time.monotonic()
+        return max(0.0, min(self.flush_secs, soonest))
+
+    def _run_periodic(self) -> None:
+        now = time.monotonic()
+        for entry in self._periodic:
+            interval, due, job = entry
+            if due <= now:
+                entry[1] = due + interval if due + interval > now else now + interval
+                try:
+                    job()
+                except Exception as exc:  # kept and raised by the next flush()/close()
+                    self._keep(exc)
 
     def _keep(self, exc: BaseException) -> None:
         with self.lock:
@@ -242,8 +270,15 @@ class Pipeline:
             raise errors[0]
 
     def flush(self) -> None:
-        """Everything queued before this call is handed to the OS, or an error is raised."""
+        """Everything queued before this call is handed to the OS (in an object store: uploaded),
+        or an error is raised."""
         self.drain()
+        for f in self.files:
+            if getattr(f, "remote", False):
+                try:
+                    f.fsync()
+                except OSError as exc:
+                    self._keep(exc)
         self.raise_errors()
 
     def close(self) -> None:

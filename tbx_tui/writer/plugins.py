@@ -27,6 +27,16 @@ class PluginMethods(WriterPlumbing):
         data = summaries.text(tag, text_string)
         self.put_summary(data, global_step, walltime, tag, len(data))
 
+    def add_text_lines(
+        self, tag: str, lines: list[str], global_step: int | None = None, walltime=None
+    ) -> None:
+        """Several lines under ``tag`` as one text event (one table row per line in TensorBoard;
+        read back as the lines joined by newlines). ``tbx-log`` keeps a job's console so."""
+        check_tag(tag)
+        self.check_open()
+        data = summaries.text_lines(clean_tag(tag), list(lines))
+        self.put_summary(data, global_step, walltime, tag, len(data))
+
     def add_pr_curve(
         self,
         tag: str,

@@ -210,6 +210,20 @@ def text(tag: str, text_string: str) -> bytes:
     return single_value(Summary.Value(tag=tag + "/text_summary", metadata=meta, tensor=tensor))
 
 
+def text_lines(tag: str, lines: list[str]) -> bytes:
+    """Lines of text as one rank-1 string tensor (TensorBoard's Text dashboard shows a table,
+    one row per line); ``tag`` is kept as given."""
+    if not all(isinstance(line, str) for line in lines):
+        raise TypeError(f"{tag!r}: text lines must be str")
+    meta = plugin_metadata("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
+    tensor = tensor_pb2.TensorProto(
+        dtype=types_pb2.DT_STRING,
+        string_val=[line.encode("utf-8", "replace") for line in lines],
+        tensor_shape=shape_proto(len(lines)),
+    )
+    return single_value(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
+
+
 def _pr_summary(tag: str, data: np.ndarray, num_thresholds: int) -> bytes:
     content = plugins_pb2.PrCurvePluginData(version=0, num_thresholds=num_thresholds)
     tensor = tensor_pb2.TensorProto(

@@ -27,7 +27,7 @@ from tbx_tui.writer.encode import (
     field_bytes,
     metadata_bytes,
 )
-from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
+from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
@@ -59,6 +59,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
     :meth:`close`. ``flush_secs`` bounds how long an added point can stay in memory;
     ``max_queue`` is accepted for compatibility (the queue is drained by size and time).
+    ``system_metrics=True`` (or a number of seconds) also samples CPU, memory, disk, network and
+    GPUs into ``sys/...`` tags on the writer's thread (needs ``pip install 'tbx-tui[sys]'``).
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         filename_suffix: str = "",
         write_to_disk: bool = True,
         log_dir: str | None = None,
+        system_metrics: bool | float = False,
         **kwargs,
     ) -> None:
         if log_dir is not None and logdir is None:
@@ -97,6 +100,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
             raise
         self._summary_key = pipe.register(SummaryTarget(self._main))
         self._raw_key = pipe.register(RawTarget(self._main))
+        if system_metrics is not False and system_metrics is not None:
+            self._start_system_metrics(system_metrics)
         if purge_step is not None:
             step = check_step(purge_step, "purge_step")
             now = _time()
@@ -105,11 +110,31 @@ class SummaryWriter(MediaMethods, PluginMethods):
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    def _start_system_metrics(self, setting: bool | float) -> None:
+        from tbx_tui.writer import sysmetrics
+
+        if setting is True:
+            interval = sysmetrics.DEFAULT_INTERVAL
+        elif isinstance(setting, int | float) and not isinstance(setting, bool) and setting > 0:
+            interval = float(setting)
+        else:
+            self._finalizer()
+            raise ValueError(
+                f"system_metrics must be True/False or a positive number of seconds, "
+                f"got {setting!r:.60}"
+            )
+        try:
+            sampler = sysmetrics.SystemSampler(pid=os.getpid())
+        except sysmetrics.MissingDependency:
+            self._finalizer()
+            raise
+        self._pipe.every(interval, sysmetrics.SystemLogger(weakref.proxy(self), sampler))
+
     def _file(self, logdir: str):
         f = self._files.get(logdir)
         if f is None:
             if self._write_to_disk:
-                f = EventFile(logdir, self._filename_suffix, self._pipe.framer)
+                f = open_event_file(logdir, self._filename_suffix, self._pipe.framer)
             else:
                 f = NullFile(logdir)
             self._pipe.add_file(f)

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 from textual.widget import Widget
 
 from tbx_tui.tui.state import ViewState
+from tbx_tui.tui.views.console import ConsoleView
 from tbx_tui.tui.views.histograms import HistogramView
 from tbx_tui.tui.views.hparams import HParamsView
 from tbx_tui.tui.views.images import ImageView
@@ -42,4 +43,5 @@ VIEWS: list[View] = [
     View("text", "Text", TextView),
     View("hparams", "HParams", HParamsView),
     View("pr", "PR curves", PRCurveView),
+    View("console", "Console", ConsoleView),
 ]
