@@ -179,3 +179,10 @@ def test_app_state_marks_runs_stalled_only_after_seeing_them_grow():
     assert state.stalled("live")
     assert not state.stalled("old")  # never seen growing
     assert not state.stalled("done")  # tbx-log recorded its end
+
+
+def test_check_does_not_go_with_demo(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--demo", "--check", "nan"])
+    assert exc.value.code == 2
+    assert "--check" in capsys.readouterr().err
