@@ -120,6 +120,20 @@ async def settled(pilot) -> None:
     await pilot.pause()
 
 
+async def steady_screen(pilot, cap: int = 200) -> str:
+    """The screen's text once the charts are drawn and two looks in a row agree."""
+    app = pilot.app
+    await settled(pilot)
+    text = screen_text(app)
+    for _ in range(cap):
+        await pilot.pause(0.05)
+        now = screen_text(app)
+        if now == text and charts_settled(app):
+            break
+        text = now
+    return text
+
+
 async def loaded(pilot) -> None:
     app = pilot.app
     assert await wait_for(pilot, lambda: app.state.loaded)

@@ -45,22 +45,25 @@ def package_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(
-    ("module", "line", "named"),
-    [
-        # the reader reaching up into the app
-        ("read/probe.py", "from tbx_tui.tui import app", "tbx_tui.read.probe -> tbx_tui.tui.app"),
-        # the framing layer reaching up into the writer
-        ("tfrecord/probe.py", "import tbx_tui.writer.event_file", "tbx_tui.tfrecord.probe -> "),
-        # pure drawing logic importing a TUI library
-        ("view/probe.py", "import rich.text", "tbx_tui.view.probe -> rich"),
-    ],
-)
-def test_a_wrong_import_fails_naming_it(package_copy, module, line, named):
-    (package_copy / "tbx_tui" / module).write_text(f'"""probe."""\n\n{line}  # noqa: F401\n')
+#: (module, a wrong import in it, what the report must name); all go in at once, one lint run
+WRONG_IMPORTS = [
+    # the reader reaching up into the app
+    ("read/probe.py", "from tbx_tui.tui import app", "tbx_tui.read.probe -> tbx_tui.tui.app"),
+    # the framing layer reaching up into the writer
+    ("tfrecord/probe.py", "import tbx_tui.writer.event_file", "tbx_tui.tfrecord.probe -> "),
+    # pure drawing logic importing a TUI library
+    ("view/probe.py", "import rich.text", "tbx_tui.view.probe -> rich"),
+]
+
+
+def test_wrong_imports_fail_naming_them(package_copy):
+    for module, line, _ in WRONG_IMPORTS:
+        (package_copy / "tbx_tui" / module).write_text(f'"""probe."""\n\n{line}  # noqa: F401\n')
     out = lint_imports(package_copy)
     assert out.returncode != 0
-    assert "BROKEN" in out.stdout and named in out.stdout, out.stdout
+    assert "BROKEN" in out.stdout, out.stdout
+    for _, _, named in WRONG_IMPORTS:
+        assert named in out.stdout, (named, out.stdout)
 
 
 def test_reader_and_report_import_no_tui_library():

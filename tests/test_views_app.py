@@ -13,7 +13,7 @@ from tbx_tui.tui.views.hparams import HParamsView
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
-from tests.conftest import CORPUS, loaded, make_app, screen_text, settled
+from tests.conftest import CORPUS, loaded, make_app, screen_text, steady_screen
 from tests.views_harness import ViewHarness
 
 pytestmark = pytest.mark.app
@@ -257,11 +257,10 @@ def test_views_in_the_app(corpus, folder, expect):
                 assert app.query_one("#views", TabbedContent).active == f"view-{view}"
                 assert app.focused is not None
                 assert f"view-{view}" in [w.id for w in app.focused.ancestors_with_self]
-                before = screen_text(app)
+                before = await steady_screen(pilot)
                 assert needle in before, (view, needle)
                 await pilot.press("j")  # the next entry, where the view has more than one
-                await settled(pilot)
-                moved = screen_text(app)
+                moved = await steady_screen(pilot)
                 entries = next(
                     (w.entries for w in app.focused.ancestors_with_self if hasattr(w, "entries")),
                     [],
@@ -269,7 +268,6 @@ def test_views_in_the_app(corpus, folder, expect):
                 assert (moved != before) == (len(entries) > 1), (view, len(entries))
                 # back, an older step and the newest again, the mode switched and back
                 await pilot.press("k", "h", "l", "m", "m")
-                await settled(pilot)
-                assert screen_text(app) == before, view
+                assert await steady_screen(pilot) == before, view
 
     asyncio.run(go())
