@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,10 +16,10 @@ from tbx_tui import SummaryWriter
 from tbx_tui.read.logdir import TAIL_BYTES, Logdir
 from tbx_tui.storage.files import RemoteStorage
 from tests import eventfiles as ef
+from tests.conftest import ROOT, tbx_top
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _write_runs(base: str) -> None:
@@ -30,17 +29,6 @@ def _write_runs(base: str) -> None:
                 w.add_scalar("loss", scale * step, step, walltime=1000.0 + step)
             w.add_histogram("h", [0.5, 1.5, 2.5], 3, walltime=1003.0)
             w.add_text("note", "hello", 1, walltime=1001.0)
-
-
-def _tbx_top(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tbx_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def _objects(url: str) -> list[str]:
@@ -76,15 +64,15 @@ def test_writer_flush_and_close_put_the_data_in_the_store(s3_bucket, tmp_path, m
 def test_tbx_top_reads_s3_like_a_local_folder_in_every_mode(s3_bucket, s3_server, tmp_path):
     _write_runs(s3_bucket)
     _write_runs(str(tmp_path))
-    remote = json.loads(_tbx_top(s3_server, "--once", "--json", s3_bucket).stdout)
-    local = json.loads(_tbx_top(s3_server, "--once", "--json", str(tmp_path)).stdout)
+    remote = json.loads(tbx_top("--once", "--json", s3_bucket, env=s3_server, text=True).stdout)
+    local = json.loads(tbx_top("--once", "--json", str(tmp_path), env=s3_server, text=True).stdout)
     assert remote["logdir"] == s3_bucket
     assert [r["name"] for r in remote["runs"]] == ["a", "b/deep"]
     assert remote["runs"] == local["runs"]
-    text = _tbx_top(s3_server, "--once", s3_bucket, "--width", "120")
+    text = tbx_top("--once", s3_bucket, "--width", "120", env=s3_server, text=True)
     assert text.returncode == 0, text.stderr
     assert f"{s3_bucket}: 2 runs" in text.stdout and "run b/deep" in text.stdout
-    exported = _tbx_top(s3_server, s3_bucket, "--export", "-")
+    exported = tbx_top(s3_bucket, "--export", "-", env=s3_server, text=True)
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert len(rows) == 50
     assert {(r["run"], r["step"], r["value"]) for r in rows if r["step"] == "24"} == {
