@@ -43,6 +43,7 @@ def test_main_screen(snap_compare, corpus, size):
     assert "⚠ 4 damaged record(s)" in text
     assert "\\e[2J\\e[H\\e]0;pwned\\aloss" in text  # a hostile tag, escaped
     assert "● edge/hostile 0 @0" in text
+    assert "● main NaN 2m ago" in text  # tbx/main logged a NaN: the sidebar marks it
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
