@@ -170,8 +170,11 @@ class Logdir:
             if name not in found and not hidden:  # under an unreadable folder: kept as it was
                 del self._runs[name]
                 changed.add(name)
+        if self.remote:  # fetch every new range at once: concurrent requests, one round trip
+            self.storage.prefetch(self._planned_reads(found))
         try:
-            for name, files in found.items():
+            for name in sorted(found):
+                files = found[name]
                 state = self._runs.get(name)
                 if state is None:
                     state = self._runs[name] = RunState(Run(name))
@@ -187,6 +190,24 @@ class Logdir:
             fs.size for state in self._runs.values() for fs in state.files.values()
         )
         return changed
+
+    def _planned_reads(self, found: dict[str, list[FileInfo]]) -> list[tuple[str, int, int]]:
+        """The first read :meth:`_read_file` will make of each file that grew, in order."""
+        plan = []
+        budget = self._budget
+        for name in sorted(found):
+            state = self._runs.get(name)
+            for info in found[name]:
+                fs = state.files.get(info.path) if state is not None else None
+                offset, back = (fs.offset, len(fs.tail)) if fs is not None else (0, 0)
+                if info.size <= offset:
+                    continue
+                end = offset + min(READ_CHUNK, info.size - offset, budget)
+                if end <= offset:
+                    return plan
+                plan.append((info.path, offset - back, end))
+                budget -= end - offset
+        return plan
 
     def _failed(self, exc: OSError) -> None:
         self._failures += 1

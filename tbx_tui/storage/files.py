@@ -114,6 +114,9 @@ class LocalStorage:
             files.sort()  # by path, which within one folder is by name
             listing.folders[rel] = files
 
+    def prefetch(self, ranges: list[tuple[str, int, int]]) -> None:
+        """Local reads are cheap one by one: nothing to do."""
+
     def read(self, path: str, start: int, end: int) -> bytes:
         with open(path, "rb") as f:
             f.seek(start)
@@ -140,6 +143,7 @@ class RemoteStorage:
     def __init__(self, url: str) -> None:
         self.fs, self.root_path = filesystem(url)
         self.root = url.rstrip("/")
+        self._prefetched: dict[tuple[str, int, int], bytes] = {}
 
     def list(self, keep: Callable[[str], bool]) -> Listing:
         listing = Listing()
@@ -164,7 +168,25 @@ class RemoteStorage:
             listing.folders.setdefault(folder, []).append(FileInfo(url, size, mtime, ident))
         return listing
 
+    def prefetch(self, ranges: list[tuple[str, int, int]]) -> None:
+        """Fetch these ranges concurrently (fsspec's ``cat_ranges``); :meth:`read` of exactly
+        one of them then costs no request. A range that failed is simply read again."""
+        self._prefetched = {}
+        if len(ranges) < 2:
+            return
+        paths, starts, ends = (list(column) for column in zip(*ranges, strict=True))
+        try:
+            results = self.fs.cat_ranges(paths, starts, ends, on_error="return")
+        except Exception:  # each read will try again on its own, and say what failed
+            return
+        for key, data in zip(ranges, results, strict=True):
+            if isinstance(data, bytes):
+                self._prefetched[key] = data
+
     def read(self, path: str, start: int, end: int) -> bytes:
+        data = self._prefetched.pop((path, start, end), None)
+        if data is not None:
+            return data
         try:
             return self.fs.cat_file(path, start=start, end=end)
         except (PermissionError, FileNotFoundError):
