@@ -214,7 +214,7 @@ class Logdir:
         delay = min(RETRY_FIRST * 2 ** (self._failures - 1), RETRY_MAX)
         self._retry_at = time.monotonic() + delay
         if self._failures == 1:  # once per outage
-            self._warn(f"{exc} (retrying)", again=True)
+            self._warn(str(exc), again=True)
 
     def _read_run(self, state: RunState, files: list[FileInfo]) -> bool:
         if files == state.done:  # an idle run: one comparison of tuples, no Python per file
@@ -346,9 +346,10 @@ class Logdir:
         fs.resyncing = resyncing
 
 
-def load(root: str, attempts: int = 4) -> Logdir:
-    """A logdir read once, for the headless modes: a failed listing or read is retried up to
-    ``attempts`` times with growing delays (1, 2, 4 s); check :attr:`Logdir.ok` afterwards."""
+def load(root: str, attempts: int = 2) -> Logdir:
+    """A logdir read once, for the headless modes: a failed listing or read is tried again
+    (``attempts`` in all, after 1, 2, 4... s; the store's own client retries each request too);
+    check :attr:`Logdir.ok` afterwards."""
     logdir = Logdir(root)
     logdir.refresh(wait=False)
     for i in range(attempts - 1):
