@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every scalar point as CSV (run,tag,step,wall_time,value); "
         "'-' for stdout; a .jsonl name writes JSON lines",
     )
+    p.add_argument(
+        "--check",
+        metavar="RULES",
+        help="read once and print an alert per problem; exit 1 if any (for cron/CI). RULES: "
+        "comma-separated nan, TAG>X, TAG<X (TAG a regex), stalled>DURATION (e.g. 10m)",
+    )
     p.add_argument("--filter", metavar="REGEX", help="only tags matching REGEX (re.search)")
     p.add_argument("--runs", metavar="REGEX", help="only runs matching REGEX (re.search)")
     p.add_argument("--width", type=int, metavar="N", help="report width (default: terminal)")
@@ -104,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"tbx-top: error: {problem}\n")
     if args.json and not args.once:
         parser.exit(2, "tbx-top: error: --json goes with --once\n")
+    if args.check is not None:
+        from tbx_tui.headless.check import run_check
+
+        return run_check(logdir, args.check, tag_re, run_re)
     if args.export:
         from tbx_tui.headless.export import export
 

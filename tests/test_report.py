@@ -16,10 +16,10 @@ import pytest
 
 from tbx_tui.cli import main
 from tbx_tui.headless import report as report_mod
-from tbx_tui.headless.summary_stats import compact_number, json_number
 from tbx_tui.proto import event_pb2, summary_pb2
 from tbx_tui.term.textwidth import truncate
 from tbx_tui.tfrecord.record import encode_record
+from tbx_tui.view.numfmt import compact_number, json_number
 from tbx_tui.view.sparkline import ASCII_LEVELS, UNICODE_LEVELS, sparkline
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,7 +29,6 @@ from tbx_tui.headless.summary_stats import (
     POINT_KINDS,
     RunReport,
     collect,
-    compact_number,
     point_stats,
     scalar_stats,
     trend_values,
@@ -37,6 +36,7 @@ from tbx_tui.headless.summary_stats import (
 from tbx_tui.term import termcaps
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, fit, pad, truncate
+from tbx_tui.view.numfmt import compact_number
 from tbx_tui.view.sparkline import sparkline
 
 __all__ = ["POINT_KINDS", "SECTIONS", "RunReport", "Style", "add_section", "collect", "report"]
@@ -307,16 +307,6 @@ def use_color(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def locale_forced_utf8() -> bool:
-    """Whether Python writes UTF-8 only because the locale is C/POSIX (PEP 538/540).
-
-    Python then switches to UTF-8 on its own, but the locale still declares an ASCII terminal:
-    ``LANG=C tbx-top --once`` must print ASCII. An explicit ``PYTHONUTF8``, ``-X utf8`` or
-    ``PYTHONIOENCODING`` is the user's choice and wins.
-    """
-    return termcaps.python_forced_utf8()
 
 
 def style_for(stream: TextIO, args: argparse.Namespace | None = None) -> Style:

@@ -127,9 +127,6 @@ class Logdir:
         """Whether the last refresh listed the logdir and read without a store error."""
         return self.listed and self._failures == 0
 
-    def file_states(self, run: str) -> list[FileState]:
-        return list(self._runs[run].files.values())
-
     def take_warnings(self) -> list[str]:
         """Warnings added since the last call (for a UI that shows each one once)."""
         out, self._unseen = self._unseen, []

@@ -90,14 +90,24 @@ class ScalarSeries:
         self.version += 1
 
     def purge_from(self, step: int) -> int:
-        """Drop points with ``step >= step``; return how many were dropped."""
+        """Drop points with ``step >= step``; return how many were dropped.
+
+        The kept points go to new arrays: views of the old ones (snapshots already handed to
+        the UI or a render thread) must never change under their holders.
+        """
         keep = self.steps < step
-        dropped = self._n - int(keep.sum())
+        k = int(keep.sum())
+        dropped = self._n - k
         if dropped:
-            k = self._n - dropped
-            self._steps[:k] = self.steps[keep]
-            self._walls[:k] = self.wall_times[keep]
-            self._values[:k] = self.values[keep]
+            cap = max(k * 2, _MIN_CAPACITY)
+            for name, column in (
+                ("_steps", self.steps),
+                ("_walls", self.wall_times),
+                ("_values", self.values),
+            ):
+                fresh = np.empty(cap, dtype=column.dtype)
+                fresh[:k] = column[keep]
+                setattr(self, name, fresh)
             self._n = k
             self.version += 1
         return dropped

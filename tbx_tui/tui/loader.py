@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
 
 from tbx_tui.read.logdir import REMOTE_POLL, Logdir
 from tbx_tui.read.runview import RunView, take
@@ -74,7 +78,7 @@ class Watcher:
 
     def __init__(self, path: str, poll: float | None, remote: bool = False) -> None:
         self.wake = threading.Event()
-        self.observer = None
+        self.observer: BaseObserver | None = None
         if remote:  # object stores send no notifications, and every listing is a request
             self.interval = poll if poll is not None else REMOTE_POLL
             self.mode = f"polling {self.interval:g}s (remote)"
