@@ -84,7 +84,11 @@ def test_tbx_top_reads_s3_like_a_local_folder_in_every_mode(s3_bucket, s3_server
     text = _tbx_top(s3_server, "--once", s3_bucket, "--width", "120")
     assert text.returncode == 0, text.stderr
     assert f"{s3_bucket}: 2 runs" in text.stdout and "run b/deep" in text.stdout
-    exported = _tbx_top(s3_server, s3_bucket, "--export", "-")
+    with SummaryWriter(f"{s3_bucket}/c") as w:
+        w.add_scalar("loss", float("nan"), 0)
+    check = _tbx_top(s3_server, s3_bucket, "--check", "nan")
+    assert check.returncode == 1 and check.stdout == "c loss: latest value is nan (step 0)\n"
+    exported = _tbx_top(s3_server, s3_bucket, "--export", "-", "--runs", "^(a|b/deep)$")
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert len(rows) == 50
     assert {(r["run"], r["step"], r["value"]) for r in rows if r["step"] == "24"} == {
