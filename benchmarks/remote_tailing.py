@@ -110,7 +110,7 @@ def main() -> None:
                 reqs.append(len(got))
                 byts.append(fetched[0])
             assert all(len(r.scalars["loss"]) == 2 * POLLS + 1 for r in ld.runs.values())
-            objects = sum(len(f) for f in ld.storage.list(lambda _: True).folders.values())
+            objects = sum(len(f) for f in ld.storage.scan(lambda _: True).folders.values())
             total = sum(fs.size for r in ld.runs for fs in ld.file_states(r))
             floor = math.ceil(objects / 1000) + n
             naive = math.ceil(objects / 1000) + objects

@@ -47,7 +47,7 @@ def _objects(url: str) -> list[str]:
     storage = RemoteStorage(url)
     return [
         os.path.basename(f.path)
-        for files in storage.list(lambda n: True).folders.values()
+        for files in storage.scan(lambda n: True).folders.values()
         for f in files
     ]
 

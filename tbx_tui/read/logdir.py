@@ -153,7 +153,7 @@ class Logdir:
         if wait and time.monotonic() < self._retry_at:
             return set()
         try:
-            listing = self.storage.list(is_event_file)
+            listing = self.storage.scan(is_event_file)
         except OSError as exc:
             self._failed(exc)
             return set()
@@ -190,7 +190,7 @@ class Logdir:
 
     def _planned_reads(self, found: dict[str, list[FileInfo]]) -> list[tuple[str, int, int]]:
         """The first read :meth:`_read_file` will make of each file that grew, in order."""
-        plan = []
+        plan: list[tuple[str, int, int]] = []
         budget = self._budget
         for name in sorted(found):
             state = self._runs.get(name)

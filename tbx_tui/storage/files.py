@@ -1,6 +1,6 @@
 """Listing and reading a logdir's files, the same way for local folders and object stores.
 
-One :meth:`~LocalStorage.list` call per poll returns every wanted file under the root with its
+One :meth:`~LocalStorage.scan` call per poll returns every wanted file under the root with its
 size and identity (local: one ``scandir`` per folder and one ``stat`` per file; remote: one
 recursive listing, which object stores answer in pages of about 1000 keys). Reads are ranged:
 only ``[start, end)`` of a file is fetched, so tailing costs the new bytes only.
@@ -56,7 +56,7 @@ class LocalStorage:
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(local_path(root))
 
-    def list(self, keep: Callable[[str], bool]) -> Listing:
+    def scan(self, keep: Callable[[str], bool]) -> Listing:
         listing = Listing()
         seen: set[tuple[int, int]] = set()
         try:
@@ -145,7 +145,7 @@ class RemoteStorage:
         self.root = url.rstrip("/")
         self._prefetched: dict[tuple[str, int, int], bytes] = {}
 
-    def list(self, keep: Callable[[str], bool]) -> Listing:
+    def scan(self, keep: Callable[[str], bool]) -> Listing:
         listing = Listing()
         try:
             self.fs.invalidate_cache(self.root_path)
@@ -174,7 +174,9 @@ class RemoteStorage:
         self._prefetched = {}
         if len(ranges) < 2:
             return
-        paths, starts, ends = (list(column) for column in zip(*ranges, strict=True))
+        paths = [r[0] for r in ranges]
+        starts = [r[1] for r in ranges]
+        ends = [r[2] for r in ranges]
         try:
             results = self.fs.cat_ranges(paths, starts, ends, on_error="return")
         except Exception:  # each read will try again on its own, and say what failed
