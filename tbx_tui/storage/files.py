@@ -84,7 +84,18 @@ class LocalStorage:
             self._scan(path, rel, keep, listing, seen, stack, links)
         return listing
 
-    def _scan(self, path, rel, keep, listing, seen, stack, links) -> None:
+    def _scan(
+        self,
+        path: str,
+        rel: str,
+        keep: Callable[[str], bool],
+        listing: Listing,
+        seen: set[tuple[int, int]],
+        stack: list[tuple[str, str]],
+        links: list[tuple[str, str]],
+    ) -> None:
+        """One folder: its wanted files into ``listing``, subfolders onto ``stack``, links to
+        folders onto ``links`` (followed once every real folder has been seen)."""
         try:
             with os.scandir(path) as it:
                 entries = list(it)
