@@ -199,3 +199,13 @@ def test_url_logdir_without_its_package_is_a_clear_error_never_a_folder(tmp_path
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert top.returncode == 2 and 'pip install "tbx-tui[s3]"' in top.stderr
+
+
+def test_any_fsspec_protocol_goes_the_same_way():
+    pytest.importorskip("fsspec")
+    with SummaryWriter("memory://tbx-any/exp/run1") as w:  # fsspec's in-process file system
+        for step in range(5):
+            w.add_scalar("x", float(step), step)
+    ld = Logdir("memory://tbx-any/exp")
+    ld.refresh()
+    assert ld.remote and ld.runs["run1"].scalars["x"].steps.tolist() == list(range(5))
