@@ -56,7 +56,9 @@ class Alert:
 
 def split_rules(text: str) -> list[str]:
     """Split at commas outside brackets and braces (a regex like ``a{1,3}`` stays whole)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([{":
             depth += 1

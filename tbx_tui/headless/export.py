@@ -95,8 +95,10 @@ def jsonl_rows(part: Slice) -> Iterator[bytes]:
             ]
             yield orjson.dumps(rows)[1:-1].replace(b"},{", b"}\n{") + b"\n"
             continue
-        rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
-        text = "".join([f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in rows])
+        triples = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
+        text = "".join(
+            [f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in triples]
+        )
         yield text.encode("utf-8")
 
 

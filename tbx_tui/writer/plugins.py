@@ -33,9 +33,9 @@ class PluginMethods(WriterPlumbing):
         """Several lines under ``tag`` as one text event (one table row per line in TensorBoard;
         read back as the lines joined by newlines). ``tbx-log`` keeps a job's console so."""
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         data = summaries.text_lines(clean_tag(tag), list(lines))
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_pr_curve(
         self,

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from tbx_tui.term.sanitize import safe_text
@@ -92,7 +93,7 @@ class TextView(EntryView):
         bodies = [self._body(p) for p in newest]
         lengths = [len(b) for b in bodies]
         self.page = min(self.page, textpage.page_count(lengths, PAGE_CHARS) - 1)
-        widgets = []
+        widgets: list[Widget] = []
         self.rendered_chars = 0
         for piece in textpage.page_pieces(lengths, self.page, PAGE_CHARS):
             p = newest[piece.index]
