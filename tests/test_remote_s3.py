@@ -35,7 +35,7 @@ def _objects(url: str) -> list[str]:
     storage = RemoteStorage(url)
     return [
         os.path.basename(f.path)
-        for files in storage.list(lambda n: True).folders.values()
+        for files in storage.scan(lambda n: True).folders.values()
         for f in files
     ]
 
@@ -72,7 +72,13 @@ def test_tbx_top_reads_s3_like_a_local_folder_in_every_mode(s3_bucket, s3_server
     text = tbx_top("--once", s3_bucket, "--width", "120", env=s3_server, text=True)
     assert text.returncode == 0, text.stderr
     assert f"{s3_bucket}: 2 runs" in text.stdout and "run b/deep" in text.stdout
-    exported = tbx_top(s3_bucket, "--export", "-", env=s3_server, text=True)
+    with SummaryWriter(f"{s3_bucket}/c") as w:
+        w.add_scalar("loss", float("nan"), 0)
+    check = tbx_top(s3_bucket, "--check", "nan", env=s3_server, text=True)
+    assert check.returncode == 1 and check.stdout == "c loss: latest value is nan (step 0)\n"
+    exported = tbx_top(
+        s3_bucket, "--export", "-", "--runs", "^(a|b/deep)$", env=s3_server, text=True
+    )
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert len(rows) == 50
     assert {(r["run"], r["step"], r["value"]) for r in rows if r["step"] == "24"} == {
@@ -183,3 +189,13 @@ def test_url_logdir_without_its_package_is_a_clear_error_never_a_folder(tmp_path
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert top.returncode == 2 and 'pip install "tbx-tui[s3]"' in top.stderr
+
+
+def test_any_fsspec_protocol_goes_the_same_way():
+    pytest.importorskip("fsspec")
+    with SummaryWriter("memory://tbx-any/exp/run1") as w:  # fsspec's in-process file system
+        for step in range(5):
+            w.add_scalar("x", float(step), step)
+    ld = Logdir("memory://tbx-any/exp")
+    ld.refresh()
+    assert ld.remote and ld.runs["run1"].scalars["x"].steps.tolist() == list(range(5))
