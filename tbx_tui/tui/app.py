@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
@@ -106,6 +107,8 @@ class TbxTop(App[int]):
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
+        if self._shutting_down():
+            return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
@@ -117,7 +120,16 @@ class TbxTop(App[int]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
+        if self._shutting_down():
+            return
+        text = f"reading failed (retrying): {safe_text(message.error)}"
+        # after a refresh: an error in the very first read may come before the screen can show it
+        self.call_after_refresh(self.notify, text, severity="error", timeout=30, markup=False)
+
+    def _shutting_down(self) -> bool:
+        """Whether the app is going away: messages still queued (the loader posts from its own
+        thread) then find widgets gone, and are ignored."""
+        return self._stop.is_set() or not self.is_running or not self.screen_stack
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
