@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from tbx_tui.term.sanitize import safe_text
@@ -23,9 +24,9 @@ from tbx_tui.view import numfmt, textpage
 #: Steps paged through (the newest); older ones are counted.
 MAX_STEPS = 50
 #: Characters drawn per page, all steps together.
-PAGE_CHARS = 64 * 1024
+PAGE_CHARS = 16 * 1024
 #: A piece longer than this is drawn as plain text: Markdown costs too much for it.
-MARKDOWN_MAX_CHARS = 16 * 1024
+MARKDOWN_MAX_CHARS = 4 * 1024
 
 
 class TextView(EntryView):
@@ -92,7 +93,7 @@ class TextView(EntryView):
         bodies = [self._body(p) for p in newest]
         lengths = [len(b) for b in bodies]
         self.page = min(self.page, textpage.page_count(lengths, PAGE_CHARS) - 1)
-        widgets = []
+        widgets: list[Widget] = []
         self.rendered_chars = 0
         for piece in textpage.page_pieces(lengths, self.page, PAGE_CHARS):
             p = newest[piece.index]
