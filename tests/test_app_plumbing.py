@@ -14,7 +14,7 @@ from textual.app import App
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui import loader
 from tbx_tui.tui.app import create_app
-from tbx_tui.tui.loader import DataChanged
+from tbx_tui.tui.messages import DataChanged
 from tbx_tui.view import imagecells
 from tests import hostile as h
 

@@ -26,7 +26,7 @@ from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
 
 pytestmark = pytest.mark.fault
 
-VIEW_KEYS = ("1", "2", "3", "4", "5", "6")
+VIEW_KEYS = tuple(str(i + 1) for i in range(len(VIEWS)))
 
 
 def make(path: Path, **kwargs):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from tbx_tui.headless.summary_stats import RunReport, json_number, point_stats, scalar_stats
+from tbx_tui.headless.summary_stats import RunReport, point_stats, scalar_stats
 from tbx_tui.read.store import Point
 from tbx_tui.term.sanitize import valid_unicode
+from tbx_tui.view.numfmt import json_number
 
 
 def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
@@ -66,10 +68,11 @@ def _valid(value: Any) -> Any:
     return value
 
 
-def render_json(logdir: str, views: list[RunReport]) -> str:
+def render_json(logdir: str, views: list[RunReport], warnings: Sequence[str] = ()) -> str:
     """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte or bidi control
     can get out: JSON's own escapes spell them). Names keep their exact characters, except
     bytes that are not UTF-8 (a Latin-1 folder name), which are spelled ``\\xNN`` so that the
-    document holds no lone surrogate (strict parsers reject those)."""
-    doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
+    document holds no lone surrogate (strict parsers reject those). ``warnings`` are the
+    logdir's own (unreadable folders, an unreachable store)."""
+    doc = {"logdir": logdir, "warnings": list(warnings), "runs": [run_json(v) for v in views]}
     return json.dumps(_valid(doc), ensure_ascii=True, allow_nan=False, indent=2)

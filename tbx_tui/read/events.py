@@ -8,11 +8,14 @@ applies restarts (``SessionLog.START`` discards the run's points at or after its
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from google.protobuf.message import DecodeError
 
 from tbx_tui.proto import event_pb2, hparams_pb2, summary_pb2, tensor_pb2, types_pb2
 from tbx_tui.read.store import BlobRef, ImageInfo, Point, Run, ScalarSeries
+from tbx_tui.storage.files import read_range
 
 _DTYPES: dict[int, np.dtype] = {
     types_pb2.DT_FLOAT: np.dtype("<f4"),
@@ -187,13 +190,13 @@ def _decode_value(
         _add_point(run.images, tag, Point(step, wall, [info]))
     elif kind == "audio":
         a = value.audio
-        meta = {
+        sound = {
             "sample_rate": a.sample_rate,
             "channels": a.num_channels,
             "frames": a.length_frames,
             "content_type": a.content_type,
         }
-        _add_point(run.audio, tag, Point(step, wall, [meta]))
+        _add_point(run.audio, tag, Point(step, wall, [sound]))
     elif kind == "tensor":
         _decode_tensor(run, tag, value.tensor, step, wall, ref, index)
     elif tag:
@@ -241,7 +244,8 @@ def _decode_tensor(
 def parse_event(payload: bytes | memoryview) -> event_pb2.Event:
     """Parse one record payload. Raises ``ValueError`` on a malformed event."""
     try:
-        return event_pb2.Event.FromString(payload)
+        # protobuf parses a memoryview in place (its stubs say bytes only)
+        return event_pb2.Event.FromString(cast(bytes, payload))
     except DecodeError as exc:
         raise ValueError(f"undecodable event: {exc}") from exc
 
@@ -271,16 +275,10 @@ def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
         run.purge_from(event.step)
 
 
-def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
-    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
-    apply_event(run, parse_event(payload), ref)
-
-
 def image_bytes(info: ImageInfo) -> bytes:
-    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file."""
-    with open(info.ref.path, "rb") as f:
-        f.seek(info.ref.offset)
-        payload = f.read(info.ref.length)
+    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file (local or
+    in an object store)."""
+    payload = read_range(info.ref.path, info.ref.offset, info.ref.offset + info.ref.length)
     event = event_pb2.Event.FromString(payload)
     value = event.summary.value[info.value_index]
     if value.WhichOneof("value") == "image":

@@ -12,6 +12,7 @@ through the protobuf decoder, in file order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -86,7 +87,8 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
         keep = valid[tag_ids]
         idx, walls, steps, values = idx[keep], walls[keep], steps[keep], values[keep]
         tag_ids, tags = _intern_tags(data, tag_at[keep], tag_len[keep])
-    return PlainScalars(idx, tag_ids, tags, steps.view(np.int64), walls, values)
+    utf8_tags = cast(list[str], tags)  # the records whose tag is not UTF-8 are out
+    return PlainScalars(idx, tag_ids, utf8_tags, steps.view(np.int64), walls, values)
 
 
 def _utf8(raw: bytes) -> str | None:
@@ -106,7 +108,7 @@ def _intern_tags(
         sel = np.flatnonzero(tag_len == length)
         raw = np.ascontiguousarray(_take(data, tag_at[sel], int(length)))
         keys = raw.view(f"V{int(length)}").ravel() if length else np.zeros(len(sel), "V1")
-        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         base = len(tags)
         tags.extend(_utf8(bytes(raw[i])) for i in first)
         ids[sel] = base + inverse.ravel()

@@ -27,10 +27,17 @@ MAX_RECORD_BYTES = 1 << 30
 MASK_DELTA = 0xA282EAD8
 
 
+def mask_crc(crc):
+    """A CRC32C masked the way TFRecord files store it (the one place the formula lives).
+
+    Works on a Python ``int`` and, element-wise, on a numpy ``uint32`` array.
+    """
+    return (((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF
+
+
 def masked_crc32c(data: bytes | memoryview) -> int:
     """The CRC32C of ``data``, masked the way TFRecord files store it."""
-    c = _crc(data)
-    return (((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF
+    return mask_crc(_crc(data))
 
 
 def encode_record(data: bytes) -> bytes:

@@ -2,19 +2,23 @@
 
 It owns the :class:`~tbx_tui.read.logdir.Logdir` (the reader is synchronous and not thread-safe, so
 no other thread touches it), wakes on watchdog notifications or on a poll interval, and posts a
-:class:`DataChanged` carrying consistent :class:`~tbx_tui.read.runview.RunView` objects. A newer
-``DataChanged`` replaces an older one still in the queue.
+:class:`~tbx_tui.tui.messages.DataChanged` carrying consistent
+:class:`~tbx_tui.read.runview.RunView` objects. A newer ``DataChanged`` replaces an older one
+still in the queue.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
-from textual.message import Message
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
 
-from tbx_tui.read.logdir import Logdir
+from tbx_tui.read.logdir import REMOTE_POLL, Logdir
 from tbx_tui.read.runview import RunView, take
+from tbx_tui.tui.messages import DataChanged, LoadFailed, LogdirWarning
 
 #: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
 #: to check anyway when it is (network file systems send no notifications).
@@ -27,47 +31,16 @@ READ_STEP = 32 << 20
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
-class DataChanged(Message):
-    """The logdir changed: ``runs`` is every run now, ``changed`` the names that changed."""
-
-    def __init__(
-        self,
-        runs: dict[str, RunView],
-        changed: set[str],
-        mode: str,
-        first: bool,
-        progress: tuple[int, int] | None = None,
-    ):
-        super().__init__()
-        self.runs = runs
-        self.changed = changed
-        self.mode = mode
-        self.first = first
-        #: (bytes read, bytes seen) while a long load is still going on, else None.
-        self.progress = progress
-
-    def can_replace(self, message: Message) -> bool:
-        """Textual asks the *older* queued message ``older.can_replace(newer)`` and delivers
-        the newer one: fold what this (older) one said into it."""
-        if isinstance(message, DataChanged):
-            message.changed = self.changed | message.changed
-            message.first = self.first or message.first
-            return True
-        return False
-
-
-class LoadFailed(Message):
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
-
-
 class Watcher:
     """Wakes the loader: watchdog notifications when available, else a timer."""
 
-    def __init__(self, path: str, poll: float | None) -> None:
+    def __init__(self, path: str, poll: float | None, remote: bool = False) -> None:
         self.wake = threading.Event()
-        self.observer = None
+        self.observer: BaseObserver | None = None
+        if remote:  # object stores send no notifications, and every listing is a request
+            self.interval = poll if poll is not None else REMOTE_POLL
+            self.mode = f"polling {self.interval:g}s (remote)"
+            return
         self.interval = poll if poll is not None else DEFAULT_POLL
         self.mode = f"polling {self.interval:g}s"
         if poll is None:
@@ -124,7 +97,7 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
     on at the next round: the app stays up and says what failed.
     """
     logdir = Logdir(path)
-    watcher = Watcher(path, poll)
+    watcher = Watcher(path, poll, logdir.remote)
     views: dict[str, RunView] = {}
     first = True
     last_error = ""
@@ -132,6 +105,8 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
         while not stop.is_set():
             try:
                 changed = logdir.refresh(max_bytes=READ_STEP)
+                for text in logdir.take_warnings():
+                    post(LogdirWarning(text))
                 progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
                 if changed or first:
                     runs = logdir.runs

@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.messages import RunsToggled
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
 from tbx_tui.view import numfmt
 
@@ -31,9 +32,6 @@ class RunTree(Tree[str]):
         Binding("a", "show_all", "All runs"),
     ]
 
-    class Toggled(Message):
-        """Runs were shown or hidden."""
-
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__("runs", data="", **kwargs)
         self.state = state
@@ -43,10 +41,12 @@ class RunTree(Tree[str]):
         self._by_path: dict[str, TreeNode[str]] = {}
 
     def on_mount(self) -> None:
-        if getattr(self.app, "ascii", False):  # guides and folder icons in ASCII
+        settings = settings_of(self.app)
+        if settings.ascii:  # guides and folder icons in ASCII
             guides = ("  ", "| ", "`-", "|-")
             self.LINES = {"default": guides, "bold": guides, "double": guides}
-            self.ICON_NODE, self.ICON_NODE_EXPANDED = "+ ", "- "
+            self.ICON_NODE = settings.glyphs.collapsed
+            self.ICON_NODE_EXPANDED = settings.glyphs.expanded
 
     # structure -----------------------------------------------------------------------------
     def sync(self) -> None:
@@ -116,14 +116,18 @@ class RunTree(Tree[str]):
             return text
         hidden = path in self.state.hidden
         color = rgb_hex(self.state.colors.get(path, (200, 200, 200)))
-        ascii = getattr(self.app, "ascii", False)
-        symbol = self.state.symbol(path, not self.app.no_color, ascii)
+        settings = settings_of(self.app)
+        symbol = self.state.symbol(path, settings.color, settings.ascii)
         if hidden:
-            symbol = "-" if ascii else "○"
+            symbol = settings.glyphs.hidden
         text.append(symbol + " ", style="dim" if hidden else color)
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
-            text.append(" !" if ascii else " ⚠", style="bold yellow")
+            text.append(" " + settings.glyphs.warn, style="bold yellow")
+        if self.state.went_nan(path):
+            text.append(" NaN", style="bold red")
+        if self.state.stalled(path):
+            text.append(" stalled", style="bold yellow")
         if run.last_wall_time > 0:
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text
@@ -138,12 +142,12 @@ class RunTree(Tree[str]):
             runs = [node.data]
         self.state.toggle_runs(runs)
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
     def action_show_all(self) -> None:
         self.state.hidden.clear()
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
 
 class Sidebar(Vertical):
@@ -163,17 +167,17 @@ class Sidebar(Vertical):
         self.query_one("#run-filter").display = self.state.run_re is not None
 
     @property
-    def tree(self) -> RunTree:
+    def run_tree(self) -> RunTree:
         return self.query_one(RunTree)
 
     def sync(self) -> None:
-        self.tree.sync()
+        self.run_tree.sync()
         damaged = [r for r in self.state.listed_runs() if self.state.runs[r].damaged]
         note = self.query_one("#run-note", Static)
         note.display = bool(damaged)
         if damaged:
             count = sum(self.state.runs[r].warnings for r in damaged)
-            warn = "!" if getattr(self.app, "ascii", False) else "⚠"
+            warn = settings_of(self.app).glyphs.warn
             note.update(Text(f"{warn} {count} damaged record(s) skipped", style="yellow"))
 
     def open_filter(self) -> None:
@@ -190,17 +194,17 @@ class Sidebar(Vertical):
             event.input.add_class("-invalid")
             return
         event.input.remove_class("-invalid")
-        self.post_message(RunTree.Toggled())
+        self.post_message(RunsToggled())
 
     @on(Input.Submitted, "#run-filter")
     def _filter_done(self) -> None:
-        self.tree.focus()
+        self.run_tree.focus()
 
     def close_filter(self, clear: bool) -> None:
         box = self.query_one("#run-filter", Input)
         if clear:
             box.value = ""
             self.state.run_re = None
-            self.post_message(RunTree.Toggled())
+            self.post_message(RunsToggled())
         box.display = bool(box.value)
-        self.tree.focus()
+        self.run_tree.focus()

@@ -1,9 +1,13 @@
-"""Compact number and duration formatting for narrow terminal cells: ``4242.5``, ``1.23e-05``."""
+"""Every number formatter, in one place: compact numbers for narrow terminal cells (``4242.5``,
+``1.23e-05``), axis labels, steps, durations, and numbers as exported (CSV, JSON)."""
 
 from __future__ import annotations
 
 import math
 import time
+
+import numpy as np
+import orjson
 
 #: Unix times of 0001-01-01 and 10000-01-01: a date outside them cannot be formatted.
 _FIRST_DATE, _PAST_LAST_DATE = -62135596800.0, 253402300800.0
@@ -29,6 +33,66 @@ def compact(value: float, digits: int = 5) -> str:
     sign = exponent[0]
     exp_digits = exponent[1:].lstrip("0").rjust(2, "0")
     return f"{mantissa}e{sign}{exp_digits}"
+
+
+def compact_number(value: float | int | None, digits: int = 5) -> str:
+    """A short human spelling: ``4242.5``, ``1.23e-05``, ``nan``, ``inf``, ``-inf``, ``-``."""
+    if value is None:
+        return "-"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return compact(float(value), digits)
+
+
+def short(x: float) -> str:
+    """Short form of an axis value: 4 significant digits, no trailing noise."""
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if 1e-3 <= ax < 1e5:
+        s = f"{x:.4g}"
+    else:
+        s = f"{x:.2e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+    return s
+
+
+def step_axis(v: float) -> str:
+    """A step on a chart axis: the integer below a million, else :func:`short`."""
+    if not math.isfinite(v):
+        return str(v)
+    return str(int(round(v))) if abs(v) < 1e6 else short(v)
+
+
+def cell_value(v: float) -> str:
+    """A float in a table cell: whole numbers as integers, else 6 significant digits."""
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+def exported(x: float) -> str:
+    """One float as exported: shortest round-trip decimal, or nan / inf / -inf."""
+    if math.isfinite(x):
+        return orjson.dumps(x).decode()
+    return "nan" if x != x else ("inf" if x > 0 else "-inf")
+
+
+def exported_json(x: float) -> str:
+    """:func:`exported` as a JSON value: non-finite numbers as strings."""
+    return exported(x) if math.isfinite(x) else f'"{exported(x)}"'
+
+
+def json_number(value: float | int | None) -> float | int | str | None:
+    """A number as JSON allows it: non-finite floats become "nan", "inf" or "-inf"."""
+    if value is None or isinstance(value, int | bool):
+        return value
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
 
 
 def step(value: int) -> str:

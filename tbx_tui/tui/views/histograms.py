@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import EntryView
-from tbx_tui.view import histo, plot, waterfall
+from tbx_tui.view import histo, numfmt, plot, waterfall
 
 # Ridge intensity 1..7: older steps in blues, the newest step in ambers.
 RIDGE_COLORS = ("#1f3b57", "#245a80", "#2a78a8", "#3196cc", "#45b0e0", "#6cc7ee", "#a5e0fa")
@@ -55,7 +56,7 @@ class HistogramBody(Widget):
         view = self.view
         points = view.points()
         width, height = self.content_size.width, self.content_size.height
-        color = not self.app.no_color
+        color = settings_of(self.app).color
         key = (view.current, len(points), view.mode, width, height, color, view.unicode)
         if key == self._key and self._text is not None:
             return self._text
@@ -73,7 +74,7 @@ class HistogramBody(Widget):
         else:
             steps = np.array([p.step for p in points], dtype=np.float64)
             bands = histo.bands([p.data for p in points])
-            rgb = view.state.colors.get(view.current[1], (255, 152, 0))
+            rgb = view.run_color((255, 152, 0))
             ascii = not view.unicode
             ansi = plot.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
             text = Text.from_ansi(ansi, no_wrap=True, end="")
@@ -93,7 +94,7 @@ class HistogramView(EntryView):
         self.unicode = True
 
     def compose_body(self) -> ComposeResult:
-        self.unicode = not getattr(self.app, "ascii", False)
+        self.unicode = not settings_of(self.app).ascii
         yield HistogramBody(self)
 
     def header_extra(self) -> str:
@@ -104,8 +105,8 @@ class HistogramView(EntryView):
         where = f"{len(points)} steps, last {points[-1].step}"
         if last.count:
             where += (
-                f": n={waterfall.format_number(last.count)} "
-                f"[{waterfall.format_number(last.min)}, {waterfall.format_number(last.max)}]"
+                f": n={numfmt.short(last.count)} "
+                f"[{numfmt.short(last.min)}, {numfmt.short(last.max)}]"
             )
         return f"{self.mode} · {where}"
 

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.geometry import Region
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -24,12 +23,13 @@ from tbx_tui.tui.filterbox import (
     mirror_tag_filter,
     open_tag_filter,
 )
+from tbx_tui.tui.messages import ChartDrawn, ZoomRequested
 from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
-from tbx_tui.view import numfmt, plot
+from tbx_tui.view import numfmt, plot, units
 
 CARD_MIN_WIDTH = 44
-CARD_HEIGHT = 14
 _CACHE = plot.PreparedCache()  # for chart_text() callers on their own thread
 _RENDER_CACHE = plot.PreparedCache()  # only the render thread touches this one
 
@@ -84,24 +84,21 @@ def _chart(
     return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
-def latest_line(
-    state: ViewState, tag: str, width: int, max_lines: int, color: bool = True, ascii: bool = False
-) -> Text:
-    """Each visible run's latest value and step: ``● run 0.1234 @1200``."""
-    entries = chart_entries(state, tag)
-    symbols = tuple(state.symbol(name, color, ascii) for name, _, _ in entries)
-    return _latest(entries, width, max_lines, symbols)
-
-
 def _latest(
-    entries: tuple[Entry, ...], width: int, max_lines: int, symbols: tuple[str, ...] = ()
+    entries: tuple[Entry, ...],
+    width: int,
+    max_lines: int,
+    symbols: tuple[str, ...] = (),
+    unit: str = "",
+    ascii: bool = False,
 ) -> Text:
     """``symbols``: the character before each run (default ``●``, in the run's colour)."""
     out = Text(no_wrap=True, overflow="ellipsis")
     values = []
     for name, series, rgb in entries:
         i = series.last_index()
-        values.append((name, numfmt.compact(float(series.values[i])), int(series.steps[i]), rgb))
+        value = units.with_unit(numfmt.compact(float(series.values[i])), unit, ascii)
+        values.append((name, value, int(series.steps[i]), rgb))
     lines_used, line_len = 1, 0
     for k, (name, value, step, rgb) in enumerate(values):
         piece = f"{safe_text(name)} {value} @{numfmt.step(step)}"
@@ -136,7 +133,14 @@ class CardJob:
 
     def draw(self, console: Console, cache: plot.PreparedCache = _RENDER_CACHE) -> list[Strip]:
         """The card's lines (header, then chart) as strips; runs on the render thread."""
-        header = _latest(self.entries, self.width, self.header_lines, self.symbols)
+        header = _latest(
+            self.entries,
+            self.width,
+            self.header_lines,
+            self.symbols,
+            units.unit_of(self.tag),
+            self.ascii,
+        )
         rows = self.height - len(header.plain.splitlines() or [""])
         body = _chart(
             self.entries,
@@ -161,24 +165,12 @@ class ChartCard(Widget, can_focus=True):
 
     Drawing is lazy and off the UI thread: when Textual asks for the card's lines (only cards in
     view are asked), a card whose inputs changed sends a :class:`CardJob` to the render thread
-    and shows its previous frame (or "drawing…") until :class:`Drawn` brings the new one. A
-    frame is keyed by its inputs (tag, visible runs and their data versions, options, size), so
-    a focus change or a scroll never draws again, and a result whose key is no longer wanted
-    (the state moved on meanwhile) is dropped.
+    and shows its previous frame (or "drawing…") until a
+    :class:`~tbx_tui.tui.messages.ChartDrawn` brings the new one. A frame is keyed by its inputs
+    (tag, visible runs and their data versions, options, size), so a focus change or a scroll
+    never draws again, and a result whose key is no longer wanted (the state moved on meanwhile)
+    is dropped.
     """
-
-    class Zoom(Message):
-        def __init__(self, tag: str) -> None:
-            super().__init__()
-            self.tag = tag
-
-    class Drawn(Message):
-        """A frame from the render thread (``strips``, or the exception that stopped it)."""
-
-        def __init__(self, key: tuple, strips: list[Strip] | Exception) -> None:
-            super().__init__()
-            self.key = key
-            self.strips = strips
 
     BINDINGS = [Binding("enter", "zoom", "Zoom")]
 
@@ -211,7 +203,7 @@ class ChartCard(Widget, can_focus=True):
         versions = tuple(
             (name, s.version, len(s), rgb) for name, s, rgb in chart_entries(self.state, self.tag)
         )
-        key = (versions, self.state.options, width, height, self.app.no_color)
+        key = (versions, self.state.options, width, height, settings_of(self.app).color)
         self._current = (self.state.generation, key)
         return key
 
@@ -235,8 +227,9 @@ class ChartCard(Widget, can_focus=True):
             return
         self._wanted = key
         entries = chart_entries(self.state, self.tag)
-        color = not self.app.no_color
-        ascii = getattr(self.app, "ascii", False)
+        settings = settings_of(self.app)
+        color = settings.color
+        ascii = settings.ascii
         job = CardJob(
             self.tag,
             entries,
@@ -253,10 +246,10 @@ class ChartCard(Widget, can_focus=True):
         RENDERER.submit(
             self,
             lambda: job.draw(console),
-            lambda strips: self.post_message(self.Drawn(key, strips)),
+            lambda strips: self.post_message(ChartDrawn(key, strips)),
         )
 
-    def on_chart_card_drawn(self, message: ChartCard.Drawn) -> None:
+    def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()
         if message.key != self._wanted:  # stale: a newer frame is on its way
             return
@@ -281,7 +274,7 @@ class ChartCard(Widget, can_focus=True):
         if y < len(strips):
             return strips[y]
         if not strips and y == self.content_size.height // 2:
-            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            ellipsis = settings_of(self.app).glyphs.ellipsis
             label = Text(("drawing" + ellipsis).center(width), style="dim", end="")
             return Strip(label.render(self.app.console), width).apply_style(style)
         return Strip.blank(width, style)
@@ -291,7 +284,7 @@ class ChartCard(Widget, can_focus=True):
 
     def action_zoom(self) -> None:
         if not self.zoomed:
-            self.post_message(self.Zoom(self.tag))
+            self.post_message(ZoomRequested(self.tag))
 
 
 class ScalarsView(Vertical):
@@ -307,7 +300,7 @@ class ScalarsView(Vertical):
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
-        self._shape: tuple = ()
+        self._shape: tuple | str = ()
         self._columns = 1
 
     def compose(self) -> ComposeResult:
@@ -347,6 +340,8 @@ class ScalarsView(Vertical):
         for group, tags in groups.items():
             count = f"  ({len(tags)})" if len(tags) > 1 else ""
             title = safe_text(group) if group else "(no prefix)"
+            if group + "/" == units.SYS_PREFIX:
+                title = units.SYS_GROUP_TITLE
             widgets.append(Static(Text(title + count, style="bold"), classes="group"))
             grid = Grid(*(ChartCard(self.state, t) for t in tags), classes="cards")
             grid.styles.grid_size_columns = self._columns
