@@ -13,19 +13,16 @@ from textual.app import App
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui import loader
-from tbx_tui.tui.app import create_app
 from tbx_tui.tui.messages import DataChanged
 from tbx_tui.view import imagecells
 from tests import hostile as h
-
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
 pytestmark = pytest.mark.app
 
 
 def make(path, **kwargs):
-    kwargs.setdefault("poll", 0.2)
-    return create_app(path, clock=lambda: FROZEN_NOW, display_name="plumbing", **kwargs)
+    return make_app(path, display_name="plumbing", **kwargs)
 
 
 def small_logdir(tmp_path):
