@@ -104,7 +104,7 @@ def test_stdout_and_stderr_keep_their_order_in_the_console(tmp_path):
         "import sys, time\n"
         "for i in range(4):\n"
         "    s = sys.stdout if i % 2 == 0 else sys.stderr\n"
-        "    print(f'line {i}', file=s, flush=True); time.sleep(0.05)\n"
+        "    print(f'line {i}', file=s, flush=True); time.sleep(0.25)\n"
     )
     assert run_log(tmp_path, "-n", "order", "--", sys.executable, str(job)).returncode == 0
     lines = [ln for ln in console_text(read_run(tmp_path, "order")).splitlines() if "line" in ln]
