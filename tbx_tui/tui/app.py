@@ -20,13 +20,13 @@ from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Ta
 from tbx_tui.term import termcaps
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
-from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
+from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
 from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.views.registry import VIEWS
-from tbx_tui.tui.views.scalars import ChartCard
+from tbx_tui.tui.views.scalars import ChartCard, ScalarsView
 from tbx_tui.tui.zoom import ZoomScreen
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
@@ -143,6 +143,8 @@ class TbxTop(App[int]):
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:
         """A view shown again catches up with filters changed in another one meanwhile."""
+        if self.screen_stack:  # the footer shows this view's keys
+            self.screen_stack[0].refresh_bindings()
         if self.state.loaded:
             self.sync()
 
@@ -178,13 +180,16 @@ class TbxTop(App[int]):
             self.push_screen(HelpScreen())
 
     def action_filter(self) -> None:
-        if self.screen is not self.screen_stack[0]:
-            return
-        focused = self.focused
-        if focused is not None and self.query_one(Sidebar) in focused.ancestors_with_self:
-            self.query_one(Sidebar).open_filter()
-        elif (view := self._main_view()) is not None:
+        """``/``: the tag filter of the view shown, wherever the focus is (``r`` is for runs)."""
+        if self.screen is self.screen_stack[0] and (view := self._main_view()) is not None:
             view.open_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Chart keys (x, y, o, [ ]) only where scalar charts are shown (not in the footer
+        of other views)."""
+        if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
+            return isinstance(self._main_view(), ScalarsView)
+        return True
 
     def action_filter_runs(self) -> None:
         if self.screen is self.screen_stack[0]:
@@ -215,6 +220,10 @@ class TbxTop(App[int]):
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
         tabs = self.query_one("#views", TabbedContent)
+        view = self._main_view()
+        if self.focused is not None and view is not None and view in self.focused.ancestors:
+            # else Textual hands the focus to a sibling card, which brings its tab back
+            self.screen.set_focus(None)
         tabs.active = f"view-{VIEWS[index].id}"
         self.call_after_refresh(self._focus_active_view)
 

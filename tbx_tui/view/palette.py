@@ -1,0 +1,100 @@
+"""Run colours: picked from the run's name, the same on every machine and every start.
+
+The palette's colours all have a relative luminance near 0.16, which keeps at least 3:1 contrast
+(WCAG) against both the dark and the light theme's backgrounds; their hues are spread around
+the wheel, the most distinct first. A run's preferred colour is a stable hash of its name
+(CRC-32, not Python's per-process ``hash()``); :func:`assign` moves runs that would share one
+to the next free colour, so no two runs drawn together share a colour while there are at most
+as many runs as colours.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+
+RGB = tuple[int, int, int]
+
+PALETTE: tuple[RGB, ...] = (
+    (11, 111, 210),  # blue
+    (162, 95, 29),  # brown-orange
+    (7, 129, 7),  # green
+    (212, 37, 81),  # crimson
+    (161, 45, 244),  # violet
+    (22, 123, 123),  # teal
+    (115, 115, 6),  # olive
+    (191, 34, 191),  # magenta
+    (66, 126, 7),  # leaf
+    (191, 73, 34),  # rust
+    (89, 89, 246),  # indigo
+    (22, 127, 75),  # sea green
+    (215, 11, 113),  # raspberry
+    (27, 120, 152),  # steel blue
+    (140, 107, 7),  # ochre
+    (120, 85, 225),  # lavender
+)
+
+#: Theme backgrounds the palette is checked against (Textual's dark and light themes:
+#: background and surface); a unit test holds every colour to 3:1 against each.
+BACKGROUNDS: dict[str, RGB] = {
+    "dark background": (0x12, 0x12, 0x12),
+    "dark surface": (0x1E, 0x1E, 0x1E),
+    "light background": (0xE0, 0xE0, 0xE0),
+    "light surface": (0xD8, 0xD8, 0xD8),
+}
+
+
+def preferred_index(name: str) -> int:
+    """The palette slot a run name hashes to (stable across processes and machines)."""
+    return zlib.crc32(name.encode("utf-8", "surrogatepass")) % len(PALETTE)
+
+
+def color_of(name: str) -> RGB:
+    return PALETTE[preferred_index(name)]
+
+
+def assign(names: Iterable[str], cards: Iterable[Iterable[str]] | None = None) -> dict[str, RGB]:
+    """Colours for runs drawn together: each run its preferred one, or (when a run earlier in
+    name order took it in one of the same cards) the next colour free in all of its cards.
+
+    ``cards``: the groups of runs drawn in one chart (default: all ``names`` in one). Within a
+    card colours repeat only beyond ``len(PALETTE)`` runs (or, rarely, when a run shares cards
+    with more than that many others taken together)."""
+    ordered = sorted(set(names))
+    groups = [set(ordered)] if cards is None else [set(card) for card in cards]
+    cards_of: dict[str, list[int]] = {name: [] for name in ordered}
+    for index, card in enumerate(groups):
+        for name in card:
+            if name in cards_of:
+                cards_of[name].append(index)
+    used: list[set[int]] = [set() for _ in groups]
+    out: dict[str, RGB] = {}
+    for name in ordered:
+        taken = set().union(*(used[c] for c in cards_of[name]))
+        index = preferred_index(name)
+        for probe in range(len(PALETTE)):
+            if (index + probe) % len(PALETTE) not in taken:
+                index = (index + probe) % len(PALETTE)
+                break
+        for c in cards_of[name]:
+            used[c].add(index)
+        out[name] = PALETTE[index]
+    return out
+
+
+def relative_luminance(rgb: RGB) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0 black .. 1 white)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG contrast ratio of two colours (1 .. 21)."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
