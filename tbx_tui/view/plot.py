@@ -14,15 +14,15 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from importlib.metadata import version
 
 import numpy as np
 import plotext as plt
 
 from tbx_tui.term.termcaps import to_ascii
-from tbx_tui.view import histo, ticks
+from tbx_tui.view import histo, numfmt, ticks
 from tbx_tui.view.downsample import downsample
 from tbx_tui.view.smoothing import ema
-from tbx_tui.view.waterfall import format_number
 
 X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
@@ -116,10 +116,6 @@ class PreparedCache:
         self._items[(run, tag)] = (key, prepared)
         return prepared
 
-    def forget_run(self, run: str) -> None:
-        for key in [k for k in self._items if k[0] == run]:
-            del self._items[key]
-
 
 def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
@@ -195,12 +191,29 @@ def render_frame(
 def _add(fig, sig) -> None:
     """``fig.draw(sig)`` without its colour-cycler bookkeeping: a Python loop over every point to
     keep automatic colours apart, half of plotext's time with many runs, and our colours are
-    explicit. Falls back to ``draw`` if plotext's internals are not the ones of plotext 6."""
+    explicit. The one place plotext internals are used (:func:`check_plotext_internals` says
+    when they moved); falls back to ``draw`` if they are not the ones of plotext 6."""
     signals = getattr(fig, "_signals", None)
     if signals is not None and hasattr(signals, "_add") and not fig._subplots():
         signals._add(sig)
     else:
         fig.draw(sig)
+
+
+def check_plotext_internals() -> None:
+    """Raise ``RuntimeError`` naming the installed plotext if :func:`_add`'s fast path is gone
+    (charts would still draw, through ``draw``, but about twice as slowly with many runs)."""
+    fig = plt.figure
+    missing = []
+    if not callable(getattr(getattr(fig, "_signals", None), "_add", None)):
+        missing.append("figure._signals._add")
+    if not callable(getattr(fig, "_subplots", None)):
+        missing.append("figure._subplots")
+    if missing:
+        raise RuntimeError(
+            f"plotext {version('plotext')} changed internals tbx_tui.view.plot uses: "
+            + ", ".join(missing)
+        )
 
 
 def y_range(lines: list[tuple[Prepared, tuple[int, int, int]]], opts: Options):
@@ -298,7 +311,7 @@ def render_lines(
     xlim: tuple[float, float] | None = None,
     ylim: tuple[float, float] | None = None,
     color: bool = True,
-    x_format=format_number,
+    x_format=numfmt.short,
     ascii: bool = False,
 ) -> str:
     """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``);
@@ -352,7 +365,7 @@ def _draw_lines(
     fig.ruler("x").lim(x0, x1)
     fig.ruler("y").lim(y0, y1)
     rows = max(2, height - 3)
-    yt, ylabels = ticks.fit(y0, y1, rows, ticks.nice_ticks, _formatted(format_number), 5, True)
+    yt, ylabels = ticks.fit(y0, y1, rows, ticks.nice_ticks, _formatted(numfmt.short), 5, True)
     canvas = width - max((len(label) for label in ylabels), default=0) - 2
     xt, xlabels = ticks.fit(x0, x1, canvas, ticks.nice_ticks, _formatted(x_format))
     fig.ruler("x").ticks(xt, xlabels)
@@ -391,10 +404,4 @@ def distribution(
     for i in range(bands.shape[1] if bands.ndim == 2 else 0):
         w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
         lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
-    return render_lines(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
-
-
-def _step_label(v: float) -> str:
-    if not math.isfinite(v):
-        return str(v)
-    return str(int(round(v))) if abs(v) < 1e6 else format_number(v)
+    return render_lines(lines, width, height, color=color, x_format=numfmt.step_axis, ascii=ascii)

@@ -11,6 +11,8 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
+from tbx_tui.view import numfmt
+
 #: Tick spacings for time axes, in seconds: clock-friendly (15 s, 30 min, 6 h), not 1-2-5.
 TIME_STEPS: tuple[float, ...] = (
     0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
@@ -186,22 +188,17 @@ def log_labels(ticks: Sequence[float]) -> list[str]:
     return out
 
 
-def clock_labels(ticks: Sequence[float], local: Callable = time.localtime) -> list[str]:
-    """Wall-clock labels fitting the tick spacing: ``h:mm``, ``h:mm:ss``, ``h:mm:ss.s``; whole
-    days as ``mm-dd``."""
+def clock_labels(ticks: Sequence[float]) -> list[str]:
+    """Wall-clock labels fitting the tick spacing: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.s``;
+    whole days as ``mm-dd``; ``t=<number>`` for a time that can be no date."""
     step = _spacing(ticks)
+    fmt = "%m-%d" if step >= 86400 else "%H:%M" if step >= 60 else "%H:%M:%S"
     out = []
     for value in ticks:
-        t = local(value)
-        if step >= 86400:
-            out.append(f"{t.tm_mon:02d}-{t.tm_mday:02d}")
-        elif step >= 60:
-            out.append(f"{t.tm_hour}:{t.tm_min:02d}")
-        elif step >= 1:
-            out.append(f"{t.tm_hour}:{t.tm_min:02d}:{t.tm_sec:02d}")
-        else:
-            tenths = int(round((value - math.floor(value)) * 10)) % 10
-            out.append(f"{t.tm_hour}:{t.tm_min:02d}:{t.tm_sec:02d}.{tenths}")
+        text = numfmt.timestamp(value, fmt)
+        if step < 1 and not text.startswith("t="):
+            text += f".{int(round((value - math.floor(value)) * 10)) % 10}"
+        out.append(text)
     return out
 
 

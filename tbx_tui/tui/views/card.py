@@ -23,7 +23,7 @@ from tbx_tui.read.runview import SeriesView
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.state import ViewState
-from tbx_tui.view import numfmt, plot, readout
+from tbx_tui.view import numfmt, plot, readout, units
 
 _RENDER_CACHE = plot.PreparedCache()  # only the render thread touches this one
 
@@ -91,12 +91,14 @@ def legend(
     return out
 
 
-def latest_items(entries: tuple[Entry, ...], symbols: tuple[str, ...]):
-    """Each run's latest value and step: ``run 0.1234 @1200``."""
+def latest_items(
+    entries: tuple[Entry, ...], symbols: tuple[str, ...], unit: str = "", ascii: bool = False
+):
+    """Each run's latest value (with the tag's unit) and step: ``run 0.1234 @1200``."""
     items = []
     for k, (name, series, rgb) in enumerate(entries):
         i = series.last_index()
-        value = numfmt.compact(float(series.values[i]))
+        value = units.with_unit(numfmt.compact(float(series.values[i])), unit, ascii)
         text = f"{safe_text(name)} {value} @{numfmt.step(int(series.steps[i]))}"
         items.append((symbols[k] if k < len(symbols) else "●", text, rgb))
     return items
@@ -148,7 +150,7 @@ class CardJob:
         if self.cursor_x is not None:
             items = cursor_rows(self.entries, self.symbols, self.options, self.cursor_x)
         else:
-            items = latest_items(self.entries, self.symbols)
+            items = latest_items(self.entries, self.symbols, units.unit_of(self.tag), self.ascii)
         text = legend(items, self.width, self.header_lines, table=self.cursor_x is not None)
         dropped = 0
         if self.options.log_y:

@@ -27,7 +27,7 @@ from tbx_tui.tui.filterbox import (
 )
 from tbx_tui.tui.state import ViewState, group_of
 from tbx_tui.tui.views.card import CardJob, ChartCard, chart_entries
-from tbx_tui.view import plot
+from tbx_tui.view import plot, units
 
 #: A card narrower than this draws a chart too cramped to read: the grid has fewer columns.
 CARD_MIN_WIDTH = 60
@@ -137,7 +137,10 @@ class ScalarsView(Vertical):
                 card = ChartCard(self.state, tag)
                 if k == 0 and group:  # the group's heading, inside the flow
                     count = f" ({len(members)})" if len(members) > 1 else ""
-                    card.border_subtitle = Text(safe_text(group) + count, style="bold")
+                    title = safe_text(group)
+                    if group + "/" == units.SYS_PREFIX:
+                        title = units.SYS_GROUP_TITLE
+                    card.border_subtitle = Text(title + count, style="bold")
                 cards.append(card)
         grid.mount_all(cards)
         self._fit(len(cards))
