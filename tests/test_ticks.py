@@ -110,6 +110,7 @@ def test_number_labels_share_one_precision():
     assert ticks.number_labels([0, 0.5, 1, 1.5]) == ["0", "0.5", "1.0", "1.5"]
     assert ticks.number_labels([20000, 40000]) == ["20k", "40k"]
     assert ticks.number_labels([1e-5, 2e-5]) == ["1e-05", "2e-05"]
+    assert ticks.number_labels([0.5]) == ["0.5"]  # one tick: no spacing to round it to
 
 
 @pytest.mark.parametrize("kind", ["step", "number", "relative", "wall", "log"])

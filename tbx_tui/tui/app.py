@@ -198,6 +198,8 @@ class TbxTop(App[int]):
         of other views)."""
         if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
             return isinstance(self._main_view(), ScalarsView)
+        if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen
+            return self.screen is self.screen_stack[0]
         return True
 
     def action_filter_runs(self) -> None:

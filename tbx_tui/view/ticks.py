@@ -135,6 +135,8 @@ def _spacing(ticks: Sequence[float]) -> float:
 
 def number_labels(ticks: Sequence[float]) -> list[str]:
     """Labels of linear ticks with one precision for all: ``0.5 1 1.5``, ``2k 4k``, ``1e-05``."""
+    if len(ticks) == 1:  # no spacing to take the precision from
+        return [numfmt.compact(ticks[0], 4)]
     step = _spacing(ticks)
     out = []
     for value in ticks:
@@ -243,7 +245,7 @@ def overlaps(
         size = 1 if vertical else len(text)
         column = round((scale(value) - lo) / (hi - lo) * (width - 1))
         start = max(0, min(width - size, column - size // 2))
-        if start <= right_edge + 1:
+        if start <= right_edge + (0 if vertical else 1):  # rows need no blank between them
             return True
         right_edge = start + size - 1
     return right_edge >= width  # a label wider than the axis itself

@@ -428,6 +428,7 @@ class ZoomedCard(ChartCard):
     run's values at it."""
 
     BINDINGS = [
+        Binding("enter", "app.pop_screen", "Back", show=False),  # not "zoom" again
         Binding("h,left", "cursor(-1)", "Prev/next step", key_display="h/l"),
         Binding("l,right", "cursor(1)", "Next step", show=False),
         Binding("H,shift+left", "cursor(-10)", "By 10", key_display="H/L"),
