@@ -1,8 +1,8 @@
 """Run colours: picked from the run's name, the same on every machine and every start.
 
-The palette's colours all have a relative luminance near 0.16, which keeps at least 3:1 contrast
-(WCAG) against both the dark and the light theme's backgrounds; their hues are spread around
-the wheel, the most distinct first. A run's preferred colour is a stable hash of its name
+The palette's colours have relative luminances of 0.15 and 0.185 (alternating), which keeps at
+least 3:1 contrast (WCAG) against both the dark and the light theme's backgrounds; their hues
+are 22.5 degrees apart around the wheel. A run's preferred colour is a stable hash of its name
 (CRC-32, not Python's per-process ``hash()``); :func:`assign` moves runs that would share one
 to the next free colour, so no two runs drawn together share a colour while there are at most
 as many runs as colours.
@@ -15,23 +15,25 @@ from collections.abc import Iterable
 
 RGB = tuple[int, int, int]
 
+#: Hues 22.5 degrees apart; neighbours in the list are far apart on the wheel, so a run moved to
+#: the next colour by a collision gets a clearly different one.
 PALETTE: tuple[RGB, ...] = (
-    (11, 111, 210),  # blue
-    (162, 95, 29),  # brown-orange
-    (7, 129, 7),  # green
-    (212, 37, 81),  # crimson
-    (161, 45, 244),  # violet
-    (22, 123, 123),  # teal
-    (115, 115, 6),  # olive
-    (191, 34, 191),  # magenta
-    (66, 126, 7),  # leaf
-    (191, 73, 34),  # rust
-    (89, 89, 246),  # indigo
-    (22, 127, 75),  # sea green
-    (215, 11, 113),  # raspberry
-    (27, 120, 152),  # steel blue
-    (140, 107, 7),  # ochre
-    (120, 85, 225),  # lavender
+    (236, 22, 22),  # red
+    (11, 133, 133),  # teal
+    (73, 134, 11),  # green
+    (158, 75, 240),  # violet
+    (149, 114, 12),  # ochre
+    (66, 110, 240),  # blue
+    (11, 138, 43),  # emerald
+    (219, 18, 169),  # magenta
+    (179, 76, 15),  # rust
+    (14, 112, 172),  # steel blue
+    (24, 125, 10),  # leaf
+    (182, 17, 206),  # purple
+    (101, 114, 9),  # olive
+    (101, 80, 241),  # indigo
+    (10, 122, 80),  # sea green
+    (210, 17, 89),  # raspberry
 )
 
 #: Theme backgrounds the palette is checked against (Textual's dark and light themes:
