@@ -86,3 +86,12 @@ def test_runs_in_different_cards_may_share_colours_runs_in_one_never():
     for card in cards:
         assert len({colours[n] for n in card}) == len(card)
     assert len(set(colours.values())) <= len(palette.PALETTE)
+
+
+def test_runs_drawn_together_avoid_neighbouring_hues_while_there_is_room():
+    assert sorted(palette.WHEEL) == list(range(len(palette.PALETTE)))
+    for names in (["train/lr-1e-3", "train/lr-3e-4"], [f"run{i}" for i in range(5)]):
+        colours = palette.assign(names)
+        positions = [palette.WHEEL[palette.PALETTE.index(c)] for c in colours.values()]
+        for a, b in itertools.combinations(positions, 2):
+            assert min(abs(a - b), 16 - abs(a - b)) >= 2

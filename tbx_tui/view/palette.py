@@ -36,6 +36,9 @@ PALETTE: tuple[RGB, ...] = (
     (210, 17, 89),  # raspberry
 )
 
+#: Where each colour of :data:`PALETTE` lies on the hue wheel, in steps of 22.5 degrees.
+WHEEL: tuple[int, ...] = (0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15)
+
 #: Theme backgrounds the palette is checked against (Textual's dark and light themes:
 #: background and surface); a unit test holds every colour to 3:1 against each.
 BACKGROUNDS: dict[str, RGB] = {
@@ -57,7 +60,8 @@ def color_of(name: str) -> RGB:
 
 def assign(names: Iterable[str], cards: Iterable[Iterable[str]] | None = None) -> dict[str, RGB]:
     """Colours for runs drawn together: each run its preferred one, or (when a run earlier in
-    name order took it in one of the same cards) the next colour free in all of its cards.
+    name order took it, or one next to it on the hue wheel, in one of the same cards) the next
+    colour free in all of its cards.
 
     ``cards``: the groups of runs drawn in one chart (default: all ``names`` in one). Within a
     card colours repeat only beyond ``len(PALETTE)`` runs (or, rarely, when a run shares cards
@@ -73,15 +77,27 @@ def assign(names: Iterable[str], cards: Iterable[Iterable[str]] | None = None) -
     out: dict[str, RGB] = {}
     for name in ordered:
         taken = set().union(*(used[c] for c in cards_of[name]))
-        index = preferred_index(name)
-        for probe in range(len(PALETTE)):
-            if (index + probe) % len(PALETTE) not in taken:
-                index = (index + probe) % len(PALETTE)
-                break
+        index = _pick(preferred_index(name), taken)
         for c in cards_of[name]:
             used[c].add(index)
         out[name] = PALETTE[index]
     return out
+
+
+def _near(a: int, b: int) -> bool:
+    """Colours next to each other on the hue wheel (blue and indigo): hard to tell apart."""
+    distance = abs(WHEEL[a] - WHEEL[b]) % len(WHEEL)
+    return min(distance, len(WHEEL) - distance) <= 1
+
+
+def _pick(preferred: int, taken: set[int]) -> int:
+    """``preferred`` unless taken or next on the wheel to a taken colour; else the first colour
+    after it in the list that is neither; else the first not taken; else ``preferred``."""
+    order = [(preferred + probe) % len(PALETTE) for probe in range(len(PALETTE))]
+    for index in order:
+        if index not in taken and not any(_near(index, t) for t in taken):
+            return index
+    return next((index for index in order if index not in taken), preferred)
 
 
 def relative_luminance(rgb: RGB) -> float:

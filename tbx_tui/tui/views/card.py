@@ -66,25 +66,26 @@ def _fit(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
-def legend(
-    items: list[tuple[str, str, tuple[int, int, int]]],
-    width: int,
-    max_lines: int,
-    table: bool = False,
-) -> Text:
-    """``items`` (symbol, text, colour) in as many columns and lines as fit, "+N" for the rest;
-    ``table``: one item a line while they fit (a zoomed card's readings, aligned)."""
+#: A legend item: (symbol, run name, what follows the name, colour).
+Item = tuple[str, str, str, tuple[int, int, int]]
+
+
+def legend(items: list[Item], width: int, max_lines: int, table: bool = False) -> Text:
+    """``items`` in as many columns and lines as fit, "+N" for the rest; names are cut (in the
+    middle) before values are. ``table``: one item a line while they fit (a zoomed card's
+    readings, aligned)."""
     out = Text(no_wrap=True, overflow="crop", end="")
-    lengths = [len(text) + 2 for _, text, _ in items]
+    lengths = [len(name) + len(detail) + 3 for _, name, detail, _ in items]
     if table and len(items) <= max_lines:
         lengths = [max(width, n) for n in lengths]
     layout = readout.legend_layout(lengths, width, max_lines)
-    for k, (symbol, text, rgb) in enumerate(items[: layout.shown]):
+    cell = layout.cell if layout.columns > 1 else width
+    for k, (symbol, name, detail, rgb) in enumerate(items[: layout.shown]):
         if k and k % layout.columns == 0:
             out.append("\n")
         out.append(symbol + " ", style=_hex(rgb))
-        cell = _fit(text, layout.cell - 4) if layout.columns > 1 or len(text) + 2 > width else text
-        out.append(cell.ljust(layout.cell - 2) if layout.columns > 1 else cell)
+        text = f"{_fit(name, max(4, cell - 5 - len(detail)))} {detail}"
+        out.append(text.ljust(cell - 2) if layout.columns > 1 else text)
     rest = len(items) - layout.shown
     if rest:
         out.append(f" +{rest}", style="dim")
@@ -93,20 +94,20 @@ def legend(
 
 def latest_items(
     entries: tuple[Entry, ...], symbols: tuple[str, ...], unit: str = "", ascii: bool = False
-):
+) -> list[Item]:
     """Each run's latest value (with the tag's unit) and step: ``run 0.1234 @1200``."""
     items = []
     for k, (name, series, rgb) in enumerate(entries):
         i = series.last_index()
         value = units.with_unit(numfmt.compact(float(series.values[i])), unit, ascii)
-        text = f"{safe_text(name)} {value} @{numfmt.step(int(series.steps[i]))}"
-        items.append((symbols[k] if k < len(symbols) else "●", text, rgb))
+        detail = f"{value} @{numfmt.step(int(series.steps[i]))}"
+        items.append((symbols[k] if k < len(symbols) else "●", safe_text(name), detail, rgb))
     return items
 
 
 def cursor_rows(
     entries: tuple[Entry, ...], symbols: tuple[str, ...], opts: plot.Options, x: float
-) -> list[tuple[str, str, tuple[int, int, int]]]:
+) -> list[Item]:
     """Each run read at the cursor ``x``: step, exact value, smoothed value, time since start."""
     readings = []
     for name, series, rgb in entries:
@@ -120,12 +121,12 @@ def cursor_rows(
     name_w = min(32, max(len(safe_text(n)) for n, _, _ in readings))
     out = []
     for k, (name, r, rgb) in enumerate(readings):
-        text = (
-            f"{_fit(safe_text(name), name_w):<{name_w}}  step {r.step:<8} "
-            f"value {readout.exact(r.value):<12} smoothed {numfmt.compact(r.smoothed):<10} "
-            f"{readout.elapsed(r.relative)}"
+        detail = (
+            f" step {r.step:<8} value {readout.exact(r.value):<12} "
+            f"smoothed {numfmt.compact(r.smoothed):<10} {readout.elapsed(r.relative)}"
         )
-        out.append((symbols[k] if k < len(symbols) else "●", text.rstrip(), rgb))
+        label = _fit(safe_text(name), name_w).ljust(name_w)
+        out.append((symbols[k] if k < len(symbols) else "●", label, detail, rgb))
     return out
 
 
