@@ -79,8 +79,7 @@ def test_cell_pixels_from_a_pty():
 
 def test_graphics_body_clears_every_line_then_draws_within_the_limit():
     async def run():
-        app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images="sixel")
-        app.sixel_limit = (1000, 855)
+        app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images="sixel", sixel_limit=(1000, 855))
         async with app.run_test(size=(160, 50)) as pilot:
             await pilot.pause()
             body = app.query_one(GraphicsBody)

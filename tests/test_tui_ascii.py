@@ -123,7 +123,7 @@ def test_ascii_mode_draws_its_own_symbols_in_ascii(corpus):
         leftovers = non_ascii(text)
         assert not {ch for ch in leftovers if 0x2800 <= ord(ch) <= 0x28FF}  # no braille
         assert not leftovers & set("●○⚠…╭╮╰╯│┌┐└┘├┤┬▶▼▕"), sorted(leftovers)
-        assert app.images == "ascii"
+        assert app.settings.images == "ascii"
 
     asyncio.run(go())
 

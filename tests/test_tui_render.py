@@ -10,6 +10,7 @@ from textual.strip import Strip
 
 from tbx_tui import SummaryWriter
 from tbx_tui.tui.app import create_app
+from tbx_tui.tui.messages import ChartDrawn
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.scalars import ChartCard
@@ -125,7 +126,7 @@ def test_stale_frames_are_dropped_and_focus_moves_draw_nothing(tmp_path):
             await loaded(pilot)
             card = cards(app)[0]
             shown = list(card._strips)
-            card.post_message(ChartCard.Drawn(("an older state",), [Strip.blank(3)]))
+            card.post_message(ChartDrawn(("an older state",), [Strip.blank(3)]))
             await pilot.pause()
             assert card._strips == shown and card.up_to_date
             assert await wait_for(pilot, RENDERER.idle)

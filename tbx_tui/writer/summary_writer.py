@@ -82,8 +82,6 @@ class SummaryWriter(MediaMethods, PluginMethods):
             logdir = default_logdir(comment or "")
         self.logdir = os.fspath(logdir) if not isinstance(logdir, str) else logdir
         self.purge_step = purge_step
-        self._max_queue = max_queue
-        self._flush_secs = flush_secs
         self._filename_suffix = filename_suffix or ""
         self._write_to_disk = bool(write_to_disk)
         self.kwargs = kwargs

@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tbx_tui.read.runview import SeriesView
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.messages import ChartDrawn, ZoomRequested
 from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt, plot, readout, units
 
@@ -214,20 +215,6 @@ class ChartCard(Widget, can_focus=True):
     follows new data; ``hover`` is the x under the mouse while it is over the card.
     """
 
-    class Zoom(Message):
-        def __init__(self, tag: str) -> None:
-            super().__init__()
-            self.tag = tag
-
-    class Drawn(Message):
-        """A frame from the render thread (``strips``, or the exception that stopped it)."""
-
-        def __init__(self, key: tuple, strips: list[Strip] | Exception, frame=None) -> None:
-            super().__init__()
-            self.key = key
-            self.strips = strips
-            self.frame = frame
-
     BINDINGS = [Binding("enter", "zoom", "Zoom")]
     zoomed = False
 
@@ -324,7 +311,7 @@ class ChartCard(Widget, can_focus=True):
             self.state.options,
             width,
             height,
-            self.app.no_color,
+            settings_of(self.app).color,
             focused,
             self.cursor_x(),
         )
@@ -358,8 +345,8 @@ class ChartCard(Widget, can_focus=True):
             return
         self._wanted = key
         entries = chart_entries(self.state, self.tag)
-        color = not self.app.no_color
-        ascii = getattr(self.app, "ascii", False)
+        settings = settings_of(self.app)
+        color, ascii = settings.color, settings.ascii
         job = CardJob(
             self.tag,
             entries,
@@ -378,20 +365,21 @@ class ChartCard(Widget, can_focus=True):
 
         def deliver(result) -> None:
             if isinstance(result, Exception):
-                self.post_message(self.Drawn(key, result))
+                self.post_message(ChartDrawn(key, result))
             else:
-                self.post_message(self.Drawn(key, *result))
+                strips, frame = result
+                self.post_message(ChartDrawn(key, strips, frame))
 
         RENDERER.submit(self, lambda: job.draw(console), deliver)
 
-    def on_chart_card_drawn(self, message: ChartCard.Drawn) -> None:
+    def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()
         if message.key != self._wanted:  # stale: a newer frame is on its way
             return
         if isinstance(message.strips, Exception):
             error = Text(f" (chart failed: {message.strips!r})", style="red")
             message.strips = [Strip(error.render(self.app.console))]
-        if message.frame is not None:
+        if isinstance(message.frame, plot.Frame):
             self.frame = message.frame  # the header above it does not shift its columns
         self._key, self._strips = message.key, message.strips
         self._styled = (None, 0, [])
@@ -411,7 +399,7 @@ class ChartCard(Widget, can_focus=True):
         if y < len(strips):
             return strips[y]
         if not strips and y == self.content_size.height // 2:
-            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            ellipsis = settings_of(self.app).glyphs.ellipsis
             label = Text(("drawing" + ellipsis).center(width), style="dim", end="")
             return Strip(label.render(self.app.console), width).apply_style(style)
         return Strip.blank(width, style)
@@ -421,7 +409,7 @@ class ChartCard(Widget, can_focus=True):
 
     def action_zoom(self) -> None:
         if not self.zoomed:
-            self.post_message(self.Zoom(self.tag))
+            self.post_message(ZoomRequested(self.tag))
 
 
 class ZoomedCard(ChartCard):
