@@ -121,9 +121,6 @@ def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
 
 
-X_TICK_KIND = {"step": "step", "relative": "relative", "wall": "wall"}
-
-
 @dataclass(frozen=True)
 class Frame:
     """A drawn scalar chart and where its data landed: columns ``left``..``right`` of each line
@@ -259,7 +256,7 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool, markers, c
         yt, ylabels = ticks.axis_ticks("number", ylo, yhi, rows, min(6, (rows + 1) // 2), True)
     left = max((len(label) for label in ylabels), default=0) + 1
     right = width - 2
-    xt, xlabels = ticks.axis_ticks(X_TICK_KIND[opts.x_mode], xmin, xmax, right - left + 1)
+    xt, xlabels = ticks.axis_ticks(opts.x_mode, xmin, xmax, right - left + 1)
     if cursor_x is not None and math.isfinite(cursor_x):
         cursor = plt.marker("|" if markers is not None else "│", pixel=grey)
         sig = fig.signal([cursor_x, cursor_x], [ylo, yhi], marker=cursor)

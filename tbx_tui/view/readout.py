@@ -23,7 +23,6 @@ class Reading:
     value: float
     smoothed: float
     relative: float  # seconds since the run's first point
-    wall: float
 
 
 def sorted_x(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> tuple[np.ndarray, np.ndarray]:
@@ -53,14 +52,12 @@ def read_at(
     ys = values[order]
     i = nearest(xs, x)
     smooth = ema(ys, smoothing) if smoothing > 0 else ys
-    wall = float(walls[order[i]])
     return Reading(
         float(xs[i]),
         int(steps[order[i]]),
         float(ys[i]),
         float(smooth[i]),
-        wall - float(walls.min()),
-        wall,
+        float(walls[order[i]]) - float(walls.min()),
     )
 
 
