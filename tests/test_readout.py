@@ -49,3 +49,13 @@ def test_legend_layout_no_plus_n_for_2_to_4_runs_in_a_160_column_card():
     many = readout.legend_layout([30] * 40, 61, 3)
     assert 0 < many.shown < 40  # 40 runs in 3 lines: the rest are "+N"
     assert readout.legend_layout([200], 61, 1).shown == 1  # one long name is cut, not dropped
+
+
+def test_legend_names_drop_the_folders_every_run_shares():
+    from tbx_tui.tui.views.legend import short_names
+
+    assert short_names(["sweep/trial-01", "sweep/trial-02"]) == ["trial-01", "trial-02"]
+    assert short_names(["a/b/c", "a/b/d", "a/x"]) == ["b/c", "b/d", "x"]
+    assert short_names(["main", "main/lr/group0"]) == ["main", "main/lr/group0"]
+    assert short_names(["x/y", "x/y/z"]) == ["y", "y/z"]  # never an empty name
+    assert short_names(["only/one"]) == ["only/one"]

@@ -107,14 +107,14 @@ class Layout:
 def legend_layout(lengths: list[int], width: int, max_lines: int, gap: int = 2) -> Layout:
     """As many items (of the given lengths) as fit in ``max_lines`` lines ``width`` wide, in as
     many equal columns as fit. Items are cut to the column rather than dropped while a column
-    keeps at least 16 cells; only what still does not fit is left to "+N"."""
+    keeps at least 24 cells; only what still does not fit is left to "+N"."""
     if not lengths:
         return Layout(1, width, 0)
     widest = max(lengths) + gap
     columns = max(1, width // widest)
     if math.ceil(len(lengths) / columns) > max_lines:  # narrower cells, cut names to fit
         wanted = math.ceil(len(lengths) / max(1, max_lines))
-        columns = max(columns, min(wanted, max(1, width // 16)))
+        columns = max(columns, min(wanted, max(1, width // 24)))
     cell = max(1, width // columns) if columns > 1 else width
     capacity = columns * max_lines
     if len(lengths) <= capacity:

@@ -47,11 +47,22 @@ def legend(items: list[Item], width: int, max_lines: int, table: bool = False) -
             out.append("\n")
         out.append(symbol + " ", style=_hex(rgb))
         text = f"{_fit(name, max(4, cell - 5 - len(detail)))} {detail}"
-        out.append(text.ljust(cell - 2) if layout.columns > 1 else text)
+        out.append(text[: cell - 3].ljust(cell - 2) if layout.columns > 1 else text)
     rest = len(items) - layout.shown
     if rest:
         out.append(f" +{rest}", style="dim")
     return out
+
+
+def short_names(names: list[str]) -> list[str]:
+    """Run names less the folders all of them share (``sweep/trial-01`` -> ``trial-01`` when
+    every run in the card is under ``sweep/``): the part that tells them apart."""
+    if len(names) < 2:
+        return names
+    shared = names[0].rsplit("/", 1)[0] + "/" if "/" in names[0] else ""
+    while shared and not all(n.startswith(shared) and len(n) > len(shared) for n in names):
+        shared = shared[:-1].rsplit("/", 1)[0] + "/" if "/" in shared[:-1] else ""
+    return [n[len(shared) :] for n in names]
 
 
 def latest_items(
@@ -59,11 +70,12 @@ def latest_items(
 ) -> list[Item]:
     """Each run's latest value (with the tag's unit) and step: ``run 0.1234 @1200``."""
     items = []
-    for k, (name, series, rgb) in enumerate(entries):
+    names = short_names([safe_text(name) for name, _, _ in entries])
+    for k, (_, series, rgb) in enumerate(entries):
         i = series.last_index()
         value = units.with_unit(numfmt.compact(float(series.values[i])), unit, ascii)
         detail = f"{value} @{numfmt.step(int(series.steps[i]))}"
-        items.append((symbols[k] if k < len(symbols) else "●", safe_text(name), detail, rgb))
+        items.append((symbols[k] if k < len(symbols) else "●", names[k], detail, rgb))
     return items
 
 
