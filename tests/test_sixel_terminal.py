@@ -15,9 +15,11 @@ import pytest
 
 from tbx_tui.term import termgraphics
 from tbx_tui.tui.views.images import GraphicsBody, ImageView
+from tests.conftest import CORPUS
 from tests.views_harness import ViewHarness
 
-CORPUS = "tests/data/corpus"
+pytestmark = pytest.mark.app
+
 XTERM_GEOMETRY = "\x1b[?2;0;1000;855S"  # xterm's reply: maxGraphicSize 1000x1000, window 855 high
 
 

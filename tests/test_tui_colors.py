@@ -14,8 +14,7 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.card import CardJob, chart_entries
 from tbx_tui.view import palette, plot
-
-from .tui_helpers import FROZEN_NOW, loaded
+from tests.conftest import FROZEN_NOW, loaded
 
 pytestmark = pytest.mark.app
 

@@ -13,8 +13,7 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.views.card import ChartCard, ZoomedCard
 from tbx_tui.view import numfmt
 from tbx_tui.view.smoothing import ema
-
-from .tui_helpers import FROZEN_NOW, loaded, settled, wait_for
+from tests.conftest import FROZEN_NOW, loaded, settled, wait_for
 
 pytestmark = pytest.mark.app
 

@@ -13,8 +13,7 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.state import group_of
 from tbx_tui.tui.views.card import ChartCard
 from tbx_tui.tui.views.scalars import ScalarsView, card_height, columns_for
-
-from .tui_helpers import FROZEN_NOW, loaded, settled
+from tests.conftest import FROZEN_NOW, loaded, settled
 
 pytestmark = pytest.mark.app
 

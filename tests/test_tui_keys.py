@@ -11,8 +11,7 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.keys import KeyFooter
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.card import ChartCard
-
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
+from tests.conftest import FROZEN_NOW, loaded, screen_text, wait_for
 
 pytestmark = pytest.mark.app
 

@@ -1,52 +1,43 @@
-"""Snapshots (SVG) of the main screens on the corpus at 80x24 and 160x48.
+"""Snapshots (SVG) of the main screens on the corpus at 80x24 and 160x48, and in ASCII mode.
 
 Deterministic: polling (no watchdog mode label), a frozen clock for "N ago" and "updated",
 UTC for the clock label, no spinner (the first load is over before the picture).
-Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``. Each picture comes with
-assertions on what it must show (checked before it is taken), so a regenerated picture cannot
-silently lose them.
+Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``. Each test also checks
+what matters on its screen (as text, and on the widgets behind it), so a blanket update cannot
+hide a bug.
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tbx_tui.tui.app import create_app
-from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.views.card import ChartCard, ZoomedCard, chart_entries
 from tbx_tui.tui.views.scalars import ScalarsView
 from tbx_tui.view import readout
+from tests.conftest import loaded, make_app, screen_text, settled
 
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, settled
+pytestmark = [pytest.mark.snapshot, pytest.mark.usefixtures("utc")]
 
 SIZES = [(80, 24), (160, 48)]
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def snapshot(snap_compare, path, size, *keys, ascii: bool = False, check=None) -> str:
+    """Compare the app's picture after ``keys`` with the stored SVG; return the screen's text.
+    ``check(app)`` runs on the app as pictured."""
+    shown: list[str] = []
 
-
-def app_for(path):
-    return create_app(path, poll=0.5, clock=lambda: FROZEN_NOW, display_name="corpus")
-
-
-def settle(*keys, check=None):
     async def run_before(pilot):
         await loaded(pilot)
         for key in keys:
             await pilot.press(key)
         await settled(pilot)
+        shown.append(screen_text(pilot.app))
         if check is not None:
             check(pilot.app)
 
-    return run_before
+    app = make_app(path, poll=0.5, ascii=ascii)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    return shown[-1]
 
 
 def card_lines(card: ChartCard) -> list[str]:
@@ -56,8 +47,7 @@ def card_lines(card: ChartCard) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_main_screen(snap_compare, corpus, size):
     def check(app):
-        columns = app.query_one(ScalarsView).columns
-        assert columns == (1 if size[0] == 80 else 2)
+        assert app.query_one(ScalarsView).columns == (1 if size[0] == 80 else 2)
         shown = [c for c in app.query(ChartCard) if app.screen.can_view_partial(c)]
         assert len(shown) >= (2 if size[0] == 80 else 4)
         if size[0] >= 160:  # a legend of up to 4 runs never hides one behind "+N"
@@ -65,8 +55,15 @@ def test_main_screen(snap_compare, corpus, size):
                 if len(chart_entries(app.state, card.tag)) <= 4:
                     assert not any(" +" in line[-6:] for line in card_lines(card)[:3])
 
-    run_before = settle(check=check)
-    assert snap_compare(app_for(corpus), terminal_size=size, run_before=run_before)
+    text = snapshot(snap_compare, corpus, size, check=check)
+    assert "corpus  22 runs · 1,091 pts · polling 0.5s" in text
+    assert "Scalars  Histograms  Images  Text  HParams" in text
+    for run in ("badcrc ⚠", "hostile 1m ago", "tf2 1m ago", "▼ torch/"):
+        assert run in text, run
+    assert "⚠ 4 damaged record(s)" in text
+    assert "\\e[2J\\e[H\\e]0;pwned\\aloss" in text  # a hostile tag, escaped
+    assert "● edge/hostile 0 @0" in text
+    assert "● main NaN 2m ago" in text  # tbx/main logged a NaN: the sidebar marks it
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -75,13 +72,15 @@ def test_charts_focused_log_relative(snap_compare, corpus, size):
         assert app.state.options.log_y and app.state.options.x_mode == "relative"
         card = app.focused
         assert isinstance(card, ChartCard) and card.tag == "lr"
-        text = "\n".join(card_lines(card))
-        assert "0.01" in text and "0.05" in text  # log ticks: decades with 2 and 5 between
-        assert "0s" in text  # relative time on x
+        lines = "\n".join(card_lines(card))
+        assert "0.01┤" in lines and "0.1┤" in lines  # log ticks at decades
+        assert "0s " in lines  # x relative to the run's start
 
     keys = ("tab", "y", "x", "right_square_bracket")
-    run_before = settle(*keys, check=check)
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=run_before)
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
+    assert "4 runs · 242 pts" in text and "smooth 0.70" in text  # ] smooths more
+    assert "● group0 0.05 @100" in text  # the folders both runs share are left out
+    assert "⏎ Zoom" in text  # a card has focus
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -89,26 +88,34 @@ def test_zoomed_card(snap_compare, corpus, size):
     def check(app):
         card = app.screen.query_one(ZoomedCard)
         series = app.state.runs["main"].scalars["train/loss"]
-        i = len(series) - 3  # two steps back from the newest
+        i = len(series) - 3  # the cursor moved two steps back from the newest
         reading = card_lines(card)[0]
         assert f"step {int(series.steps[i])} " in reading
         assert f"value {readout.exact(float(series.values[i]))} " in reading
         assert sum("│" in line for line in card_lines(card)) > 8  # the cursor line
 
     keys = ("tab", "slash", *"loss", "enter", "enter", "h", "h")
-    run_before = settle(*keys, check=check)
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=run_before)
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
+    assert "╭─ train/loss ─" in text and "● main  step 197 " in text
+    assert "esc Back" in text and "h/l Prev/next step" in text
+    assert "Scalars  Histograms" not in text  # the zoom covers the views
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, corpus, size):
-    def check(app):
-        assert isinstance(app.screen, HelpScreen)
-        assert "Filter tags by regex (from anywhere)" in screen_text(app)
-
-    run_before = settle("f1", check=check)
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=run_before)
+    text = snapshot(snap_compare, corpus / "tbx", size, "f1")
+    assert "Help (esc to close)" in text and "tbx-top keys" in text
+    assert "Log scale for y" in text and "Filter tags by regex (from anywhere)" in text
 
 
 def test_too_small(snap_compare, corpus):
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=(40, 10), run_before=settle())
+    text = snapshot(snap_compare, corpus / "tbx", (40, 10))
+    assert "Terminal too small: 40x10" in text and "needs at least 50x14" in text
+
+
+def test_ascii_snapshot(snap_compare, corpus):
+    text = snapshot(snap_compare, corpus / "tbx", (80, 24), "tab", ascii=True)
+    assert text.isascii()
+    assert "4 runs | 242 pts | polling 0.5s" in text
+    assert "+- lr ---" in text and "* group0 0.05 @100" in text
+    assert "0.10+****" in text  # an ASCII chart: + ticks, * points
