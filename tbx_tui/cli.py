@@ -95,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.width is not None and args.width < 20:
         parser.exit(2, "tbx-top: error: --width must be at least 20\n")
     if args.demo:
-        if args.once or args.export or args.json:
+        if args.once or args.export or args.json or args.check is not None:
             parser.exit(
                 2,
                 "tbx-top: error: --demo opens the app; it can't be combined with "
-                "--once, --json or --export\n",
+                "--once, --json, --export or --check\n",
             )
         from tbx_tui.tui.launch import run_demo
 

@@ -61,7 +61,7 @@ def series(values) -> SeriesView:
     return SeriesView(steps, np.arange(n, dtype=np.float64), np.asarray(values, float), 1)
 
 
-def test_the_focused_run_wins_a_shared_cell():
+def test_the_selected_wins_a_shared_cell():
     same = series(np.linspace(0, 1, 50))
     red, blue = (200, 30, 30), (30, 30, 200)
     entries = (("a", same, red), ("b", same, blue))

@@ -97,7 +97,7 @@ def test_cursor_reads_exact_steps_and_values(tmp_path):
             # j: the cursor now steps through run b's points
             await pilot.press("end", "j", "h")
             await settled(pilot)
-            assert app.state.focused_run == "b"
+            assert app.state.selected == "b"
             assert "step 40 " in line_of(card, "b") and "value 10.0 " in line_of(card, "b")
             # the chart shows the cursor as a vertical line
             assert sum("│" in line for line in card_text(card)) > 10

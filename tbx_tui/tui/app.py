@@ -35,6 +35,7 @@ from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.views.console import ConsoleView
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
 from tbx_tui.tui.views.scalars import ScalarsView
 from tbx_tui.tui.zoom import ZoomScreen
@@ -111,7 +112,7 @@ class TbxTop(App[int]):
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
-        if not self.is_running:  # shutting down: the loader still posts while screens go away
+        if self._shutting_down():
             return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
@@ -124,11 +125,22 @@ class TbxTop(App[int]):
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:
+        if self._shutting_down():
+            return
         self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
+        if self._shutting_down():
+            return
+        text = f"reading failed (retrying): {safe_text(message.error)}"
+        # after a refresh: an error in the very first read may come before the screen can show it
+        self.call_after_refresh(self.notify, text, severity="error", timeout=30, markup=False)
+
+    def _shutting_down(self) -> bool:
+        """Whether the app is going away: messages still queued (the loader posts from its own
+        thread) then find widgets gone, and are ignored."""
+        return self._stop.is_set() or not self.is_running or not self.screen_stack
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
@@ -150,6 +162,14 @@ class TbxTop(App[int]):
     @on(RunsToggled)
     def _runs_toggled(self) -> None:
         self.sync()
+
+    @on(RunTree.NodeHighlighted, "#run-tree")
+    def _run_highlighted(self, event: RunTree.NodeHighlighted) -> None:
+        """The run under the sidebar's cursor is the one the Console view shows."""
+        if event.node.data in self.state.runs:
+            self.state.selected = event.node.data
+            for view in self.query(ConsoleView):
+                view.sync()
 
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:

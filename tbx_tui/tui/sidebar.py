@@ -138,8 +138,8 @@ class RunTree(Tree[str]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         """The run under the cursor is the focused one: drawn over the others in charts."""
         path = event.node.data
-        if path in self.state.runs and path != self.state.focused_run:
-            self.state.focused_run = path
+        if path in self.state.runs and path != self.state.selected:
+            self.state.selected = path
             self.post_message(RunsToggled())
 
     # actions -------------------------------------------------------------------------------

@@ -59,9 +59,6 @@ class ViewState:
     #: Bumped by the app after every change (data, options, filters, visibility), so that
     #: widgets can tell in O(1) that nothing changed since they last looked.
     generation: int = 0
-    #: The run last picked in the run tree (or in a zoomed card): its line is drawn over the
-    #: others where they share a cell, and a zoomed card's cursor steps through its points.
-    focused_run: str | None = None
     _colors: tuple = field(default=((), {}), repr=False)  # (inputs, colours) of colors
 
     @property
@@ -80,6 +77,10 @@ class ViewState:
             self._colors = (key, colors)
         return self._colors[1]
 
+    #: The run under the sidebar's cursor (or picked with j/k in a zoomed card): the Console view
+    #: shows it, charts draw its line over the others where they share a cell, and a zoomed
+    #: card's cursor steps through its points.
+    selected: str | None = None
     #: Runs seen growing while the app watched: only those can be marked stalled.
     growing: set[str] = field(default_factory=set)
     _nan_cache: dict[str, tuple[int, bool]] = field(default_factory=dict)

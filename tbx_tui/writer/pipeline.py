@@ -154,10 +154,12 @@ class Pipeline:
         now = time.monotonic()
         for entry in self._periodic:
             interval, due, job = entry
-            if due <= now:
+            if due <= now and not self.closed:
                 entry[1] = due + interval if due + interval > now else now + interval
                 try:
                     job()
+                except WriterClosedError:
+                    return  # close() raced with the job: nothing more to sample
                 except Exception as exc:  # kept and raised by the next flush()/close()
                     self._keep(exc)
 

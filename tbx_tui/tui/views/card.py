@@ -155,7 +155,7 @@ class ChartCard(Widget, can_focus=True):
         entries = chart_entries(self.state, self.tag)
         if not entries:
             return np.empty(0)
-        _, series, _ = entries[focused_entry(entries, self.state.focused_run)]
+        _, series, _ = entries[focused_entry(entries, self.state.selected)]
         xs, _ = readout.sorted_x(series.steps, series.wall_times, self.state.options.x_mode)
         return xs
 
@@ -191,8 +191,8 @@ class ChartCard(Widget, can_focus=True):
     def action_focus_run(self, delta: int) -> None:
         entries = chart_entries(self.state, self.tag)
         if entries:
-            i = focused_entry(entries, self.state.focused_run)
-            self.state.focused_run = entries[(i + delta) % len(entries)][0]
+            i = focused_entry(entries, self.state.selected)
+            self.state.selected = entries[(i + delta) % len(entries)][0]
             self.state.generation += 1
             if self.cursor is not None:  # keep the cursor on a point of the run now focused
                 xs = self._focused_xs()
@@ -223,7 +223,7 @@ class ChartCard(Widget, can_focus=True):
             return self._current[1]
         entries = chart_entries(self.state, self.tag)
         versions = tuple((name, s.version, len(s), rgb) for name, s, rgb in entries)
-        focused = entries[focused_entry(entries, self.state.focused_run)][0] if entries else None
+        focused = entries[focused_entry(entries, self.state.selected)][0] if entries else None
         new = (
             versions,
             self.state.options,
