@@ -21,7 +21,7 @@ from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
-from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
+from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
 from tbx_tui.tui.loader import load_loop
 from tbx_tui.tui.messages import (
     DataChanged,
@@ -37,6 +37,7 @@ from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.console import ConsoleView
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
+from tbx_tui.tui.views.scalars import ScalarsView
 from tbx_tui.tui.zoom import ZoomScreen
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
@@ -173,6 +174,8 @@ class TbxTop(App[int]):
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:
         """A view shown again catches up with filters changed in another one meanwhile."""
+        if self.screen_stack:  # the footer shows this view's keys
+            self.screen_stack[0].refresh_bindings()
         if self.state.loaded:
             self.sync()
 
@@ -208,13 +211,18 @@ class TbxTop(App[int]):
             self.push_screen(HelpScreen())
 
     def action_filter(self) -> None:
-        if self.screen is not self.screen_stack[0]:
-            return
-        focused = self.focused
-        if focused is not None and self.query_one(Sidebar) in focused.ancestors_with_self:
-            self.query_one(Sidebar).open_filter()
-        elif (view := self._main_view()) is not None:
+        """``/``: the tag filter of the view shown, wherever the focus is (``r`` is for runs)."""
+        if self.screen is self.screen_stack[0] and (view := self._main_view()) is not None:
             view.open_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Chart keys (x, y, o, [ ]) only where scalar charts are shown (not in the footer
+        of other views)."""
+        if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
+            return isinstance(self._main_view(), ScalarsView)
+        if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen
+            return self.screen is self.screen_stack[0]
+        return True
 
     def action_filter_runs(self) -> None:
         if self.screen is self.screen_stack[0]:

@@ -74,3 +74,5 @@ class ChartDrawn(Message):
 
     key: tuple
     strips: list[Strip] | Exception
+    #: Where the chart's x axis lies in the frame (a ``tbx_tui.view.plot.Frame``), if drawn.
+    frame: object | None = None
