@@ -73,7 +73,7 @@ def script(mod, logdir: str) -> None:
     w.add_pr_curve_raw("pr_raw", tp, fp, [1, 6, 9], [0, 2, 5], [0.5, 0.6, 0.8], [1, 0.8, 0.5], 2, 3)
     w.add_custom_scalars_multilinechart(["loss", "np/value"], category="cat", title="both")
     w.add_hparams(
-        {"lr": 0.1, "bs": 16, "opt": "adam", "flag": True, "none": None, "act": np.tanh},
+        {"lr": 0.1, "bs": 16, "opt": "adam", "flag": True, "act": np.tanh},  # None: refused
         {"hparam/accuracy": 0.9, "hparam/loss": 0.25},
         name="hp",
     )

@@ -1,6 +1,6 @@
 """The ``add_*`` methods for pictures, sound, embeddings and graphs (a mixin of SummaryWriter).
 
-They rely on the writer's ``_check_open``, ``_put_array``, ``_put_summary``, ``_step`` and
+They rely on the writer's ``_ensure_open``, ``_put_array``, ``_put_summary``, ``_step`` and
 ``_main`` (see :mod:`tbx_tui.writer.summary_writer`).
 """
 
@@ -68,7 +68,7 @@ class MediaMethods:
     ) -> None:
         """An image with ``[x1, y1, x2, y2]`` boxes (and optional labels) drawn on it."""
         name = clean_tag(check_tag(tag))
-        self._check_open()
+        self._ensure_open()
         hwc = images.to_hwc(tag, array_now(img_tensor, tag), dataformats)
         drawn = images.draw_boxes(tag, hwc, array_now(box_tensor, tag), labels)
         data = summaries.image(name, *images.image_png(tag, drawn, "HWC"))
@@ -77,7 +77,7 @@ class MediaMethods:
     def add_figure(self, tag: str, figure, global_step=None, close: bool = True, walltime=None):
         """A matplotlib figure (or a list of them, tiled) rendered with Agg."""
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         if isinstance(figure, list):
             if not figure:
                 raise ValueError(f"{tag!r}: an empty list of figures")
@@ -96,7 +96,7 @@ class MediaMethods:
         """Videos ``[N, T, C, H, W]`` as one animated GIF (several videos tiled in a grid).
         Encoded with Pillow."""
         name = clean_tag(check_tag(tag))
-        self._check_open()
+        self._ensure_open()
         try:
             import PIL  # noqa: F401
         except ImportError as exc:
@@ -139,7 +139,7 @@ class MediaMethods:
         from tbx_tui.writer.embedding import write_embedding
 
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         label = None if label_img is None else array_now(label_img, tag)
         write_embedding(
             self.logdir,
@@ -155,7 +155,7 @@ class MediaMethods:
         """The graph of a torch ``nn.Module`` traced on ``input_to_model`` (needs torch)."""
         from tbx_tui.writer.graph import torch_graph
 
-        self._check_open()
+        self._ensure_open()
         graph_def, run_metadata = torch_graph(model, input_to_model, verbose, use_strict_trace)
         self._put_raw(field_bytes(K_GRAPH_DEF, graph_def))
         tagged = field_bytes(b"\x0a", b"profiler") + field_bytes(b"\x12", run_metadata)
@@ -165,7 +165,7 @@ class MediaMethods:
         """The graph of an ONNX model file (needs the ``onnx`` package)."""
         from tbx_tui.writer.graph import onnx_graph
 
-        self._check_open()
+        self._ensure_open()
         self._put_raw(field_bytes(K_GRAPH_DEF, onnx_graph(onnx_model_file)))
 
     def add_mesh(
@@ -181,7 +181,7 @@ class MediaMethods:
         """A 3-D mesh or point cloud for the mesh dashboard: ``[B, N, 3]`` vertices, optional
         colors and triangle faces, and a three.js ``config_dict``."""
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         parts = [(1, array_now(vertices, tag))]
         if faces is not None:
             parts.append((2, array_now(faces, tag)))

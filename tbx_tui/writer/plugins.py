@@ -1,5 +1,5 @@
 """The ``add_*`` methods for text, pr curves, custom-scalar layouts and hparams (a mixin of
-SummaryWriter, relying on its ``_check_open``, ``_put_summary``, ``_step``, ``_wall``).
+SummaryWriter, relying on its ``_ensure_open``, ``_put_summary``, ``_step``, ``_wall``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class PluginMethods:
         self, tag: str, text_string: str, global_step: int | None = None, walltime=None
     ) -> None:
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         data = summaries.text(tag, text_string)
         self._put_summary(data, global_step, walltime, tag, len(data))
 
@@ -39,7 +39,7 @@ class PluginMethods:
     ) -> None:
         """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         arrays = [array_now(x, tag) for x in (labels, predictions)]
         if weights is not None:
             weights = array_now(weights, tag)
@@ -61,7 +61,7 @@ class PluginMethods:
         walltime: float | None = None,
     ) -> None:
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         raw = (
             true_positive_counts,
             false_positive_counts,
@@ -77,7 +77,7 @@ class PluginMethods:
     def add_custom_scalars(self, layout: dict) -> None:
         """Layout ``{category: {chart: ['Multiline' or 'Margin', [tags]]}}`` for the
         custom-scalars dashboard."""
-        self._check_open()
+        self._ensure_open()
         self._put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
 
     def add_custom_scalars_multilinechart(
@@ -98,18 +98,29 @@ class PluginMethods:
         metric_dict: dict,
         name: str | None = None,
         global_step: int | None = None,
+        hparam_domain_discrete: dict | None = None,
+        run_name: str | None = None,
     ) -> None:
         """One hparams session in the sub-run ``<logdir>/<name>`` (default: the time), with
-        each metric also written there as a scalar."""
+        each metric also written there as a scalar.
+
+        tensorboardX's arguments, and torch's (``hparam_domain_discrete``, ``run_name``; called
+        positionally in torch's order, a dict in third place is ``hparam_domain_discrete``)."""
+        if isinstance(name, dict):  # torch's order: (hparams, metrics, domains, run_name, step)
+            name, global_step, hparam_domain_discrete = (
+                global_step,
+                hparam_domain_discrete,
+                name,
+            )
         if type(hparam_dict) is not dict or type(metric_dict) is not dict:
             raise TypeError("add_hparams: hparam_dict and metric_dict must be dicts")
-        self._check_open()
+        self._ensure_open()
         metrics = {}
         for key, value in metric_dict.items():
             check_tag(key, "metric name")
             metrics[key] = scalar_now(value, key)
-        blobs = plugin_summaries.hparams(hparam_dict, metric_dict)
-        run = os.path.join(self.logdir, name or str(time.time()))
+        blobs = plugin_summaries.hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        run = os.path.join(self.logdir, name or run_name or str(time.time()))
         if not self._write_to_disk:
             return
         step = self._step(global_step, "hparams")
@@ -120,6 +131,7 @@ class PluginMethods:
             for key, v in metrics.items():
                 records.append(summary_event(step, wall, _plain_scalar(clean_tag(key), v)))
             f.write(b"".join(f.framer.frame(r) for r in records))
+            f.fsync()
         finally:
             f.close()
 

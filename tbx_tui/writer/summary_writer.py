@@ -2,9 +2,12 @@
 
 Same constructor, methods, defaults, run folders and tags as tensorboardX 2.6.5. An ``add_*``
 call validates its input, builds what must be built from the caller's data, and queues it; a
-background thread encodes and writes in batches (see :mod:`tbx_tui.writer.pipeline`).
-``flush()`` returns once everything added before it is in the OS's hands; ``close()`` also runs
-at interpreter exit (or when the writer is garbage collected).
+background thread encodes and writes in batches, handing them to the OS within about half a
+second (see :mod:`tbx_tui.writer.pipeline`). ``flush()`` returns once everything added before it
+is written and fsynced; ``close()`` also runs at interpreter exit (or when the writer is garbage
+collected). Logging after ``close()`` reopens the writer with a new event file, as tensorboardX
+and torch do. torch's keywords (``new_style``, ``double_precision``, ``add_tensor``,
+``run_name``, ``hparam_domain_discrete``) are accepted too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
+from tbx_tui.writer.proto_methods import ProtoMethods
 from tbx_tui.writer.values import (
     Deferred,
     array_now,
@@ -53,7 +57,7 @@ def default_logdir(comment: str = "") -> str:
     return os.path.join("runs", stamp + "_" + socket.gethostname() + comment)
 
 
-class SummaryWriter(MediaMethods, PluginMethods):
+class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
     """Writes event files into ``logdir`` (default ``runs/<date>_<host><comment>``).
 
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
@@ -87,10 +91,25 @@ class SummaryWriter(MediaMethods, PluginMethods):
         self.scalar_dict: dict[str, list] = {}
         self._clock = _time
         self._default_step: int | None = None
+        purge = None if purge_step is None else check_step(purge_step, "purge_step")
+        self._open()
+        if purge is not None:
+            now = _time()
+            pipe = self._pipe
+            pipe.put((self._raw_key, purge, now, field_bytes(K_FILE_VERSION, FILE_VERSION)))
+            pipe.put((self._raw_key, purge, now, field_bytes(K_SESSION_LOG, _SESSION_START)))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        """A new pipeline and main event file: at construction, and on first use after close().
+
+        (``purge_step`` is written only by the first: a reopened writer must not hide again
+        what was logged since.)"""
         self._scalar_tags: dict[str, int] = {}  # tag -> key, for add_scalar's fast path
         self._other_keys: dict[tuple, int] = {}  # tags with metadata, add_scalars' runs
         self._files: dict[str, EventFile | NullFile] = {}
-        self._pipe = pipe = Pipeline(flush_secs)
+        self._pipe = pipe = Pipeline(self._flush_secs)
         self._finalizer = weakref.finalize(self, pipe.close)
         try:
             self._main = self._file(self.logdir)
@@ -99,13 +118,15 @@ class SummaryWriter(MediaMethods, PluginMethods):
             raise
         self._summary_key = pipe.register(SummaryTarget(self._main))
         self._raw_key = pipe.register(RawTarget(self._main))
-        if purge_step is not None:
-            step = check_step(purge_step, "purge_step")
-            now = _time()
-            pipe.put((self._raw_key, step, now, field_bytes(K_FILE_VERSION, FILE_VERSION)))
-            pipe.put((self._raw_key, step, now, field_bytes(K_SESSION_LOG, _SESSION_START)))
 
-    # -- plumbing ------------------------------------------------------------------------------
+    def _ensure_open(self) -> None:
+        """Reopen after close(): writing on goes into a new event file (tensorboardX's and
+        torch's behaviour; frameworks such as Lightning log after closing)."""
+        pipe = self._pipe
+        if pipe.closed:
+            with pipe.lock:
+                if self._pipe is pipe:
+                    self._open()
 
     def _file(self, logdir: str):
         f = self._files.get(logdir)
@@ -118,10 +139,6 @@ class SummaryWriter(MediaMethods, PluginMethods):
                 self._pipe.files.append(f)
             self._files[logdir] = f
         return f
-
-    def _check_open(self) -> None:
-        if self._pipe.closed:
-            raise WriterClosedError("this SummaryWriter is closed")
 
     def _step(self, step, tag: str) -> int:
         if step is None and self._default_step is not None:
@@ -150,7 +167,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         runs on the flusher thread, in parallel where numpy and zlib let go of the GIL. Device
         arrays are read on the flusher thread too. Without ``prepare``, ``build`` runs now.
         """
-        self._check_open()
+        self._ensure_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
             job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
@@ -188,8 +205,22 @@ class SummaryWriter(MediaMethods, PluginMethods):
         walltime: float | None = None,
         display_name: str = "",
         summary_description: str = "",
+        new_style: bool = False,
+        double_precision: bool = False,
     ) -> None:
-        """Add one scalar. ``scalar_value``: a number, numpy scalar, or one-element tensor."""
+        """Add one scalar. ``scalar_value``: a number, numpy scalar, or one-element tensor.
+
+        ``new_style`` (torch's keyword) stores it as a tensor of the scalars plugin, float32 or,
+        with ``double_precision``, float64."""
+        if new_style or display_name.__class__ is bool:
+            if display_name.__class__ is bool:  # torch's order: new_style, double_precision
+                new_style = new_style or display_name
+                double_precision = double_precision or summary_description is True
+                display_name = summary_description = ""
+            if new_style:
+                return self._add_new_style_scalar(
+                    tag, scalar_value, global_step, walltime, bool(double_precision)
+                )
         if display_name or summary_description:
             key = self._new_scalar_tag(tag, display_name, summary_description)
         else:
@@ -214,14 +245,18 @@ class SummaryWriter(MediaMethods, PluginMethods):
         wall = self._clock() if walltime is None else self._wall(walltime, tag)
         pipe = self._pipe
         with pipe.lock:
-            if pipe.closed:
-                raise WriterClosedError("this SummaryWriter is closed")
-            pending = pipe.pending
-            pending.append((key, step, wall, value))
-            if len(pending) >= HIGH_WATER:
-                pipe.wake()
-            elif value.__class__ is Deferred:
-                pipe.wake_for_device()
+            if not pipe.closed:
+                pending = pipe.pending
+                pending.append((key, step, wall, value))
+                if len(pending) >= HIGH_WATER:
+                    pipe.wake()
+                elif value.__class__ is Deferred:
+                    pipe.wake_for_device()
+                return None
+        self._ensure_open()  # closed: reopen, then log into the new file
+        return self.add_scalar(
+            tag, scalar_value, global_step, walltime, display_name, summary_description
+        )
 
     def add_scalars(
         self,
@@ -235,7 +270,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         check_tag(main_tag, "main_tag")
         if not isinstance(tag_scalar_dict, dict):
             raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
-        self._check_open()
+        self._ensure_open()
         wall = self._wall(walltime, main_tag)
         step = self._step(global_step, main_tag)
         items = []
@@ -278,6 +313,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """Histogram of ``values`` (any shape). ``bins``: 'tensorflow' or a numpy bin rule."""
         name = clean_tag(check_tag(tag))
+        summaries.check_bins(tag, bins, max_bins)
         self._put_array(
             tag,
             values,
@@ -302,7 +338,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """A histogram given as statistics plus one upper limit and one count per bucket."""
         check_tag(tag)
-        self._check_open()
+        self._ensure_open()
         limits = array_now(bucket_limits, tag)
         counts = array_now(bucket_counts, tag)
         stats = [scalar_now(x, tag) for x in (min, max, num, sum, sum_squares)]
@@ -314,8 +350,12 @@ class SummaryWriter(MediaMethods, PluginMethods):
     def get_logdir(self) -> str:
         return self.logdir
 
+    def reopen(self) -> None:
+        """After close(): start a new event file now (any ``add_*`` call does it by itself)."""
+        self._ensure_open()
+
     def flush(self) -> None:
-        """Hand everything added so far to the OS; raise any write error met since the last
+        """Write and fsync everything added so far; raise any write error met since the last
         flush (``OSError``) or any device value that could not be read.
 
         After ``close()`` there is nothing left to flush and this does nothing, as in
@@ -325,7 +365,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
         self._pipe.flush()
 
     def close(self) -> None:
-        """Flush and close every event file; later calls do nothing."""
+        """Flush and close every event file; later calls do nothing. Logging after close()
+        reopens the writer with a new event file."""
         self._finalizer()
         self._pipe.raise_errors()
 
