@@ -36,6 +36,8 @@ def convert_to_NTCHW(tensor, input_format: str) -> np.ndarray:  # noqa: N802
     fmt = str(input_format).upper()
     arr = np.asarray(tensor)
     if len(fmt) != 5 or set(fmt) != set("NTCHW") or arr.ndim != 5:
-        raise ValueError(f"convert_to_NTCHW needs a 5-D array and a layout of N, T, C, H, W, got "
-                         f"{arr.shape} and {input_format!r}")
+        raise ValueError(
+            f"convert_to_NTCHW needs a 5-D array and a layout of N, T, C, H, W, got "
+            f"{arr.shape} and {input_format!r}"
+        )
     return arr.transpose([fmt.index(k) for k in "NTCHW"])
