@@ -132,6 +132,7 @@ def test_summary_functions_feed_add_summary_like_lightning(writer, tmp_path):
     writer.add_summary(summary.pr_curve("pr", [0, 1, 1], [0.1, 0.8, 0.6]), 5)
     writer.add_summary(summary.scalar("ns", 2.0, new_style=True), 6)
     writer.close()
+    assert writer.file_writer is None  # as tensorboardX: None once closed
     ld = Logdir(str(tmp_path))
     ld.refresh()
     run = ld.runs["."]

@@ -79,7 +79,8 @@ class GlobalSummaryWriter:
 
     @property
     def file_writer(self):
-        return self.smw.file_writer
+        """The writer's main event file (reopened after close(), as in tensorboardX)."""
+        return self.smw._get_file_writer()
 
     def flush(self) -> None:
         self.smw.flush()

@@ -68,6 +68,7 @@ class ProtoMethods:
         return FileWriter.view_of(self)
 
     @property
-    def file_writer(self) -> FileWriter:
-        """The main event file as a :class:`FileWriter` (reopened if the writer was closed)."""
-        return self._get_file_writer()
+    def file_writer(self) -> FileWriter | None:
+        """The main event file as a :class:`FileWriter`; None after close(), as in tensorboardX
+        (``_get_file_writer()`` reopens)."""
+        return None if self._pipe.closed else FileWriter.view_of(self)

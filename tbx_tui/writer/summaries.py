@@ -289,8 +289,8 @@ def pr_curve_data(labels, predictions, num_thresholds: int, weights=None) -> np.
 
 def pr_curve(tag: str, labels, predictions, num_thresholds=127, weights=None) -> bytes:
     num_thresholds = min(int(num_thresholds), 127)
-    if num_thresholds < 2:
-        raise ValueError(f"{tag!r}: num_thresholds must be at least 2")
+    if num_thresholds < 1:
+        raise ValueError(f"{tag!r}: num_thresholds must be at least 1")
     labels = np.asarray(labels)
     predictions = np.asarray(predictions)
     if labels.size != predictions.size:
