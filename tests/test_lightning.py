@@ -237,7 +237,7 @@ def _hparams_as_dicts(data: dict) -> dict:
     for tag, (plugin, content, *rest) in list(data["metadata"].items()):
         if plugin == "hparams":
             parsed = MessageToDict(plugin_data_pb2.HParamsPluginData.FromString(content))
-            data["metadata"][tag] = (plugin, parsed, *rest)
+            data["metadata"][tag] = (plugin, json.dumps(parsed, sort_keys=True), *rest)
     return data
 
 
