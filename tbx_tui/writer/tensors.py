@@ -63,5 +63,6 @@ def tensor(tag: str, arr: np.ndarray) -> bytes:
     shape = tensor_pb2.TensorShapeProto(
         dim=[tensor_pb2.TensorShapeProto.Dim(size=int(d)) for d in arr.shape]
     )
-    proto = tensor_pb2.TensorProto(dtype=dtype, tensor_shape=shape, **{field: values})
+    proto = tensor_pb2.TensorProto(dtype=dtype, tensor_shape=shape)
+    getattr(proto, field).extend(values)
     return _summary(tag, "tensor", proto)

@@ -109,12 +109,12 @@ def check_step(step: object, tag: str) -> int:
     if isinstance(step, bool) or isinstance(step, (str, bytes)):
         raise TypeError(f"{tag!r}: global_step must be an integer, got {type(step).__name__}")
     try:
-        value = int(step)  # int, numpy integer, 0-d tensors, floats with integral meaning
+        value = int(step)  # type: ignore[call-overload]  # ints, numpy, 0-d tensors, floats
     except (TypeError, ValueError, OverflowError) as exc:
         raise TypeError(
             f"{tag!r}: global_step must be an integer, got {type(step).__name__} ({step!r:.40})"
         ) from exc
-    if _is_float(step) and float(step) != value:  # type: ignore[arg-type]
+    if _is_float(step) and float(step) != value:  # type: ignore[arg-type]  # checked above
         raise ValueError(f"{tag!r}: global_step must be a whole number, got {step!r:.40}")
     if not _INT64_MIN <= value <= _INT64_MAX:
         raise ValueError(f"{tag!r}: global_step {value} does not fit in int64")
