@@ -47,7 +47,7 @@ def sixel(img: Image.Image, colors: int = 256) -> str:
     q = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     idx = np.asarray(q, dtype=np.int16)
     used = int(idx.max()) + 1
-    pal = np.array(q.getpalette()[: 3 * used], dtype=np.int64).reshape(-1, 3)
+    pal = np.array((q.getpalette() or [])[: 3 * used], dtype=np.int64).reshape(-1, 3)
     parts = [f"{ESC}P0;1;0q", f'"1;1;{w};{h}']
     pct = (pal * 100 + 127) // 255
     parts.extend(f"#{i};2;{r};{g};{b}" for i, (r, g, b) in enumerate(pct.tolist()))
@@ -134,7 +134,7 @@ _SIXEL_TERMS = ("foot", "mlterm", "yaft", "contour", "xterm-sixel", "mintty")
 
 
 def utf8_ok(encoding: str | None) -> bool:
-    return bool(encoding) and encoding.lower().replace("-", "").replace("_", "") in (
+    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") in (
         "utf8",
         "utf8sig",
     )
@@ -235,7 +235,10 @@ def cell_pixels(fd: int | None = None) -> tuple[int, int] | None:
     except ImportError:  # pragma: no cover - Windows
         return None
     try:
-        fd = sys.__stdout__.fileno() if fd is None else fd
+        if fd is None:
+            if sys.__stdout__ is None:
+                return None
+            fd = sys.__stdout__.fileno()
         raw = fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8)
     except (AttributeError, OSError, ValueError):
         return None

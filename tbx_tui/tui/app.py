@@ -18,14 +18,16 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
-from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
+from tbx_tui.tui.loader import DataChanged, LoadFailed, LogdirWarning, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.views.registry import VIEWS
+from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.views.registry import VIEWS, SyncedView
 from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
 
@@ -40,7 +42,8 @@ class MainScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def on_resize(self) -> None:
-        self.app.check_size()
+        if isinstance(self.app, TbxTop):
+            self.app.check_size()
 
 
 class TbxTop(App[int]):
@@ -59,6 +62,7 @@ class TbxTop(App[int]):
         display_name: str | None = None,
         images: str = "auto",
         ascii: bool = False,
+        sixel_limit: tuple[int, int] | None = None,
     ) -> None:
         super().__init__()
         self.logdir = logdir
@@ -68,8 +72,9 @@ class TbxTop(App[int]):
         self.ascii = ascii
         self.glyphs = termcaps.glyphs(ascii)
         self.images = "ascii" if ascii and images == "auto" else images
+        self.sixel_limit = sixel_limit
         if ascii:
-            self._filters.append(AsciiFilter())
+            line_filters(self).append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
@@ -115,6 +120,10 @@ class TbxTop(App[int]):
             self.query_one("#loading").display = False
         self.sync()
 
+    @on(LogdirWarning)
+    def _logdir_warning(self, message: LogdirWarning) -> None:
+        self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
+
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
@@ -124,7 +133,7 @@ class TbxTop(App[int]):
         self.state.generation += 1
         self.query_one(Sidebar).sync()
         for view in self.query(".view"):
-            if view.is_mounted:  # a view still composing gets the data on its next sync
+            if view.is_mounted and isinstance(view, SyncedView):  # one still composing: later
                 view.sync()
         self.query_one(StatusBar).sync()
         if isinstance(self.screen, ZoomScreen):
@@ -215,7 +224,12 @@ class TbxTop(App[int]):
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
         tabs = self.query_one("#views", TabbedContent)
-        tabs.active = f"view-{VIEWS[index].id}"
+        target = f"view-{VIEWS[index].id}"
+        if tabs.active != target and self.focused is not None and tabs in self.focused.ancestors:
+            # focus left in the pane being hidden would pull its tab back (Textual activates the
+            # pane of a focused descendant): let go of it first
+            self.screen.set_focus(None)
+        tabs.active = target
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:
@@ -277,6 +291,7 @@ def create_app(
     display_name: str | None = None,
     images: str = "auto",
     ascii: bool = False,
+    sixel_limit: tuple[int, int] | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`)."""
@@ -293,4 +308,5 @@ def create_app(
         display_name=display_name,
         images=images,
         ascii=ascii,
+        sixel_limit=sixel_limit,
     )

@@ -30,9 +30,8 @@ def run_app(
         run_filter=run_re,
         images=images,
         ascii=ascii,
+        sixel_limit=query_sixel_geometry() if images == "sixel" else None,
     )
-    if images == "sixel":
-        app.sixel_limit = query_sixel_geometry()
     app.run()
     return app.return_code or 0
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.widgets import Static
 
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.state import ViewState
+from tbx_tui.view import numfmt
 
 
 class StatusBar(Static):
@@ -42,7 +41,7 @@ class StatusBar(Static):
                 pct = 100 * done // max(seen, 1)
                 text.append(f" · reading {pct}% of {seen / 1e6:,.0f} MB", style="bold yellow")
             if s.last_update is not None:
-                stamp = time.strftime("%H:%M:%S", time.localtime(s.last_update))
+                stamp = numfmt.timestamp(s.last_update, "%H:%M:%S")
                 text.append(f" · {stamp}", style="dim")
         o = s.options
         flags = [f"smooth {o.smoothing:.2f}", f"x {o.x_mode}"]

@@ -63,9 +63,10 @@ def scalar(
     if new_style:
         return _message(tensors.new_style_scalar(tag, value, double_precision))
     if display_name or summary_description:
-        return _message(
-            summaries.scalar_with_metadata(tag, value, display_name, summary_description)
+        meta = summary_pb2.SummaryMetadata(
+            display_name=display_name, summary_description=summary_description
         )
+        return Summary(value=[Summary.Value(tag=tag, simple_value=value, metadata=meta)])
     return Summary(value=[Summary.Value(tag=tag, simple_value=value)])
 
 
@@ -78,9 +79,10 @@ def histogram(name: str, values, bins="tensorflow", max_bins=None):
 
 def histogram_raw(name, min, max, num, sum, sum_squares, bucket_limits, bucket_counts):  # noqa: A002
     check_tag(name, "name")
-    stats = [scalar_now(x, name) for x in (min, max, num, sum, sum_squares)]
+    lo, hi, n, total, squares = (scalar_now(x, name) for x in (min, max, num, sum, sum_squares))
     limits, counts = array_now(bucket_limits, name), array_now(bucket_counts, name)
-    return _message(summaries.histogram_raw(clean_tag(name), *stats, limits, counts))
+    data = summaries.histogram_raw(clean_tag(name), lo, hi, n, total, squares, limits, counts)
+    return _message(data)
 
 
 def _pil_image(tag: str, pixels: np.ndarray, rescale) -> summary_pb2.Summary:
@@ -138,8 +140,8 @@ def pr_curve(tag: str, labels, predictions, num_thresholds=127, weights=None):
 
 def pr_curve_raw(tag, tp, fp, tn, fn, precision, recall, num_thresholds=127, weights=None):
     check_tag(tag)
-    rows = [array_now(x, tag) for x in (tp, fp, tn, fn, precision, recall)]
-    return _message(summaries.pr_curve_raw(tag, *rows, num_thresholds=num_thresholds))
+    a, b, c, d, e, f = (array_now(x, tag) for x in (tp, fp, tn, fn, precision, recall))
+    return _message(summaries.pr_curve_raw(tag, a, b, c, d, e, f, num_thresholds))
 
 
 def custom_scalars(layout: dict):

@@ -30,7 +30,7 @@ from tbx_tui.writer.encode import (
     field_bytes,
     metadata_bytes,
 )
-from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
+from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
@@ -63,6 +63,8 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
     :meth:`close`. ``flush_secs`` bounds how long an added point can stay in memory;
     ``max_queue`` is accepted for compatibility (the queue is drained by size and time).
+    ``system_metrics=True`` (or a number of seconds) also samples CPU, memory, disk, network and
+    GPUs into ``sys/...`` tags on the writer's thread (needs ``pip install 'tbx-tui[sys]'``).
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         filename_suffix: str = "",
         write_to_disk: bool = True,
         log_dir: str | None = None,
+        system_metrics: bool | float = False,
         **kwargs,
     ) -> None:
         if log_dir is not None and logdir is None:
@@ -92,6 +95,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         self._clock = _time
         self._default_step: int | None = None
         purge = None if purge_step is None else check_step(purge_step, "purge_step")
+        self._system_metrics = system_metrics
         self._open()
         if purge is not None:
             now = _time()
@@ -118,8 +122,10 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
             raise
         self._summary_key = pipe.register(SummaryTarget(self._main))
         self._raw_key = pipe.register(RawTarget(self._main))
+        if self._system_metrics is not False and self._system_metrics is not None:
+            self._start_system_metrics(self._system_metrics)
 
-    def _ensure_open(self) -> None:
+    def ensure_open(self) -> None:
         """Reopen after close(): writing on goes into a new event file (tensorboardX's and
         torch's behaviour; frameworks such as Lightning log after closing)."""
         pipe = self._pipe
@@ -128,24 +134,48 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
                 if self._pipe is pipe:
                     self._open()
 
+    @property
+    def closed(self) -> bool:
+        """True after close(), until the next ``add_*`` call reopens the writer."""
+        return self._pipe.closed
+
+    def _start_system_metrics(self, setting: bool | float) -> None:
+        from tbx_tui.writer import sysmetrics
+
+        if setting is True:
+            interval = sysmetrics.DEFAULT_INTERVAL
+        elif isinstance(setting, int | float) and not isinstance(setting, bool) and setting > 0:
+            interval = float(setting)
+        else:
+            self._finalizer()
+            raise ValueError(
+                f"system_metrics must be True/False or a positive number of seconds, "
+                f"got {setting!r:.60}"
+            )
+        try:
+            sampler = sysmetrics.SystemSampler(pid=os.getpid())
+        except sysmetrics.MissingDependency:
+            self._finalizer()
+            raise
+        self._pipe.every(interval, sysmetrics.SystemLogger(weakref.proxy(self), sampler))
+
     def _file(self, logdir: str):
         f = self._files.get(logdir)
         if f is None:
             if self._write_to_disk:
-                f = EventFile(logdir, self._filename_suffix, self._pipe.framer)
+                f = open_event_file(logdir, self._filename_suffix, self._pipe.framer)
             else:
                 f = NullFile(logdir)
-            with self._pipe._io_lock:
-                self._pipe.files.append(f)
+            self._pipe.add_file(f)
             self._files[logdir] = f
         return f
 
-    def _step(self, step, tag: str) -> int:
+    def resolve_step(self, step, tag: str) -> int:
         if step is None and self._default_step is not None:
             return self._default_step
         return check_step(step, tag)
 
-    def _wall(self, walltime, tag: str = "") -> float:
+    def resolve_walltime(self, walltime, tag: str = "") -> float:
         if walltime is None:
             return self._clock()
         if isinstance(walltime, str | bytes):
@@ -155,29 +185,49 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         except (TypeError, ValueError):
             raise TypeError(f"{tag!r}: walltime must be a number, got {walltime!r:.60}") from None
 
-    def _put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0, key=None):
-        """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
-        key = self._summary_key if key is None else key
-        self._pipe.put((key, self._step(step, tag), self._wall(walltime, tag), summary), nbytes)
+    @property
+    def writes_to_disk(self) -> bool:
+        return self._write_to_disk
 
-    def _put_array(self, tag, values, step, walltime, build, prepare=None) -> None:
+    def put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0) -> None:
+        """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
+        wall = self.resolve_walltime(walltime, tag)
+        self._pipe.put((self._summary_key, self.resolve_step(step, tag), wall, summary), nbytes)
+
+    def put_raw(self, body: bytes, step=None, walltime=None) -> None:
+        """Queue Event fields after ``wall_time`` and ``step`` (a graph, run metadata) as they
+        are."""
+        step = self.resolve_step(step, "event")
+        wall = self.resolve_walltime(walltime, "event")
+        self._pipe.put((self._raw_key, step, wall, body), len(body))
+
+    def write_run_file(self, run: str, records: list[bytes]) -> None:
+        """Write serialized Events into a new event file in the folder ``run`` (and close it)."""
+        f = EventFile(run, self._filename_suffix, self._pipe.framer)
+        try:
+            f.write(b"".join(f.framer.frame(r) for r in records))
+            f.fsync()
+        finally:
+            f.close()
+
+    def put_array(self, tag, values, step, walltime, build, prepare=None) -> None:
         """Queue the summary ``build(prepare(array))`` of ``values``.
 
         ``prepare`` (validation and a private copy) runs now; ``build`` (binning, compression)
         runs on the flusher thread, in parallel where numpy and zlib let go of the GIL. Device
         arrays are read on the flusher thread too. Without ``prepare``, ``build`` runs now.
         """
-        self._ensure_open()
+        self.ensure_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
             job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
-            self._put_summary(job, step, walltime, tag)
+            self.put_summary(job, step, walltime, tag)
         elif prepare is not None:
             ready = prepare(arr)
-            self._put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
+            self.put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
         else:
             data = build(arr)
-            self._put_summary(data, step, walltime, tag, len(data))
+            self.put_summary(data, step, walltime, tag, len(data))
 
     # -- scalars -------------------------------------------------------------------------------
 
@@ -203,8 +253,8 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         scalar_value,
         global_step: int | None = None,
         walltime: float | None = None,
-        display_name: str = "",
-        summary_description: str = "",
+        display_name: str | bool = "",
+        summary_description: str | bool = "",
         new_style: bool = False,
         double_precision: bool = False,
     ) -> None:
@@ -214,11 +264,11 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         with ``double_precision``, float64."""
         if new_style or display_name.__class__ is bool:
             if display_name.__class__ is bool:  # torch's order: new_style, double_precision
-                new_style = new_style or display_name
+                new_style = new_style or bool(display_name)
                 double_precision = double_precision or summary_description is True
                 display_name = summary_description = ""
             if new_style:
-                return self._add_new_style_scalar(
+                return self.add_new_style_scalar(
                     tag, scalar_value, global_step, walltime, bool(double_precision)
                 )
         if display_name or summary_description:
@@ -241,8 +291,8 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         if global_step.__class__ is int and _INT64_MIN <= global_step <= _INT64_MAX:
             step = global_step
         else:
-            step = self._step(global_step, tag)
-        wall = self._clock() if walltime is None else self._wall(walltime, tag)
+            step = self.resolve_step(global_step, tag)
+        wall = self._clock() if walltime is None else self.resolve_walltime(walltime, tag)
         pipe = self._pipe
         with pipe.lock:
             if not pipe.closed:
@@ -253,7 +303,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
                 elif value.__class__ is Deferred:
                     pipe.wake_for_device()
                 return None
-        self._ensure_open()  # closed: reopen, then log into the new file
+        self.ensure_open()  # closed: reopen, then log into the new file
         return self.add_scalar(
             tag, scalar_value, global_step, walltime, display_name, summary_description
         )
@@ -270,9 +320,9 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         check_tag(main_tag, "main_tag")
         if not isinstance(tag_scalar_dict, dict):
             raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
-        self._ensure_open()
-        wall = self._wall(walltime, main_tag)
-        step = self._step(global_step, main_tag)
+        self.ensure_open()
+        wall = self.resolve_walltime(walltime, main_tag)
+        step = self.resolve_step(global_step, main_tag)
         items = []
         for key, raw in tag_scalar_dict.items():
             target = self._other_keys.get((main_tag, key))
@@ -314,7 +364,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         """Histogram of ``values`` (any shape). ``bins``: 'tensorflow' or a numpy bin rule."""
         name = clean_tag(check_tag(tag))
         summaries.check_bins(tag, bins, max_bins)
-        self._put_array(
+        self.put_array(
             tag,
             values,
             global_step,
@@ -338,12 +388,12 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
     ) -> None:
         """A histogram given as statistics plus one upper limit and one count per bucket."""
         check_tag(tag)
-        self._ensure_open()
+        self.ensure_open()
         limits = array_now(bucket_limits, tag)
         counts = array_now(bucket_counts, tag)
-        stats = [scalar_now(x, tag) for x in (min, max, num, sum, sum_squares)]
-        data = summaries.histogram_raw(tag, *stats, limits, counts)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        lo, hi, n, total, squares = (scalar_now(x, tag) for x in (min, max, num, sum, sum_squares))
+        data = summaries.histogram_raw(tag, lo, hi, n, total, squares, limits, counts)
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -352,7 +402,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
 
     def reopen(self) -> None:
         """After close(): start a new event file now (any ``add_*`` call does it by itself)."""
-        self._ensure_open()
+        self.ensure_open()
 
     def flush(self) -> None:
         """Write and fsync everything added so far; raise any write error met since the last

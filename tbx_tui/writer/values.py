@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +101,7 @@ def clean_tag(tag: str) -> str:
     return _NOT_A_TAG_CHAR.sub("_", tag).lstrip("/")
 
 
-def check_step(step: object, tag: str) -> int:
+def check_step(step: Any, tag: str) -> int:
     """A step as a Python int in int64 range (``None`` is step 0, as in tensorboardX).
 
     A float is taken only when it is a whole number: ``1.5`` is refused, not truncated."""
@@ -109,12 +110,12 @@ def check_step(step: object, tag: str) -> int:
     if isinstance(step, bool) or isinstance(step, (str, bytes)):
         raise TypeError(f"{tag!r}: global_step must be an integer, got {type(step).__name__}")
     try:
-        value = int(step)  # type: ignore[call-overload]  # ints, numpy, 0-d tensors, floats
+        value = int(step)  # ints, numpy integers, 0-d tensors, floats with integral meaning
     except (TypeError, ValueError, OverflowError) as exc:
         raise TypeError(
             f"{tag!r}: global_step must be an integer, got {type(step).__name__} ({step!r:.40})"
         ) from exc
-    if _is_float(step) and float(step) != value:  # type: ignore[arg-type]  # checked above
+    if _is_float(step) and float(step) != value:
         raise ValueError(f"{tag!r}: global_step must be a whole number, got {step!r:.40}")
     if not _INT64_MIN <= value <= _INT64_MAX:
         raise ValueError(f"{tag!r}: global_step {value} does not fit in int64")

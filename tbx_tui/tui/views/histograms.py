@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from tbx_tui.tui.views.entryview import EntryView
-from tbx_tui.view import histo, plot, waterfall
+from tbx_tui.view import histo, numfmt, plot, waterfall
 
 # Ridge intensity 1..7: older steps in blues, the newest step in ambers.
 RIDGE_COLORS = ("#1f3b57", "#245a80", "#2a78a8", "#3196cc", "#45b0e0", "#6cc7ee", "#a5e0fa")
@@ -73,7 +73,7 @@ class HistogramBody(Widget):
         else:
             steps = np.array([p.step for p in points], dtype=np.float64)
             bands = histo.bands([p.data for p in points])
-            rgb = view.state.colors.get(view.current[1], (255, 152, 0))
+            rgb = view.run_color((255, 152, 0))
             ascii = not view.unicode
             ansi = plot.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
             text = Text.from_ansi(ansi, no_wrap=True, end="")
@@ -104,8 +104,8 @@ class HistogramView(EntryView):
         where = f"{len(points)} steps, last {points[-1].step}"
         if last.count:
             where += (
-                f": n={waterfall.format_number(last.count)} "
-                f"[{waterfall.format_number(last.min)}, {waterfall.format_number(last.max)}]"
+                f": n={numfmt.short(last.count)} "
+                f"[{numfmt.short(last.min)}, {numfmt.short(last.max)}]"
             )
         return f"{self.mode} · {where}"
 

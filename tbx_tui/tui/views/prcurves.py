@@ -27,7 +27,7 @@ class PRBody(Widget):
         c = prcurve.curve(point.data)
         if not len(c.recall):
             return Text("no threshold with a positive prediction", style="dim")
-        rgb = self.view.state.colors.get(self.view.current[1], (66, 165, 245))
+        rgb = self.view.run_color((66, 165, 245))
         w, h = self.content_size.width, self.content_size.height
         line = plot.Line(c.recall, c.precision, rgb)
         ansi = plot.render_lines(
