@@ -31,6 +31,7 @@ from tbx_tui.writer.encode import (
     metadata_bytes,
 )
 from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
+from tbx_tui.writer.jobs import DeviceJob, PreparedJob
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
@@ -86,7 +87,6 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
             logdir = default_logdir(comment or "")
         self.logdir = os.fspath(logdir) if not isinstance(logdir, str) else logdir
         self.purge_step = purge_step
-        self._max_queue = max_queue
         self._flush_secs = flush_secs
         self._filename_suffix = filename_suffix or ""
         self._write_to_disk = bool(write_to_disk)
@@ -220,11 +220,11 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
         self.ensure_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
-            job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
+            job = DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
             self.put_summary(job, step, walltime, tag)
         elif prepare is not None:
             ready = prepare(arr)
-            self.put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
+            self.put_summary(PreparedJob(build, ready), step, walltime, tag, ready.nbytes)
         else:
             data = build(arr)
             self.put_summary(data, step, walltime, tag, len(data))
@@ -441,30 +441,3 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
             yield self
         finally:
             self._default_step, self._clock = saved
-
-
-class _DeviceJob:
-    """Builds a summary from a device array on the flusher thread."""
-
-    __slots__ = ("deferred", "build")
-    on_device = True
-
-    def __init__(self, deferred: Deferred, build) -> None:
-        self.deferred = deferred
-        self.build = build
-
-    def __call__(self) -> bytes:
-        return self.build(self.deferred.resolve())
-
-
-class _Later:
-    """Builds a summary from a prepared copy on the flusher thread."""
-
-    __slots__ = ("build", "ready")
-
-    def __init__(self, build, ready) -> None:
-        self.build = build
-        self.ready = ready
-
-    def __call__(self) -> bytes:
-        return self.build(self.ready)
