@@ -21,11 +21,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from tbx_tui import SummaryWriter, chart  # noqa: E402
+from tbx_tui import SummaryWriter  # noqa: E402
 from tbx_tui.tui.app import create_app  # noqa: E402
 from tbx_tui.tui.sidebar import RunTree  # noqa: E402
 from tbx_tui.tui.state import ViewState  # noqa: E402
 from tbx_tui.tui.views.scalars import ChartCard, chart_text  # noqa: E402
+from tbx_tui.view import plot  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -55,7 +56,7 @@ def bench_redraw() -> None:
     full, cached = [], []
     for i in range(7):
         # new data (or new options) each time: smoothing + downsampling + drawing
-        state.options = chart.Options(smoothing=0.6 + i * 0.01)
+        state.options = plot.Options(smoothing=0.6 + i * 0.01)
         t = time.perf_counter()
         text = chart_text(state, "loss", 100, 30, True)
         full.append(time.perf_counter() - t)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tbx_tui.tui import loader
-from tbx_tui.tui.app import create_app
-from tests import eventfiles as ef
+import pytest
 
-from .tui_helpers import FROZEN_NOW, wait_for
+from tbx_tui.tui import loader
+from tests import eventfiles as ef
+from tests.conftest import make_app, wait_for
+
+pytestmark = pytest.mark.app
 
 
 def test_long_first_load_reports_progress_and_fills_in(tmp_path, monkeypatch):
@@ -21,7 +23,7 @@ def test_long_first_load_reports_progress_and_fills_in(tmp_path, monkeypatch):
     seen: list[tuple[int, int] | None] = []
 
     async def go():
-        app = create_app(tmp_path, poll=0.2, clock=lambda: FROZEN_NOW, display_name="big")
+        app = make_app(tmp_path, display_name="big")
         async with app.run_test(size=(120, 40)) as pilot:
 
             def done() -> bool:

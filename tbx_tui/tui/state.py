@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from tbx_tui.read import health
 from tbx_tui.read.runview import RunView
+from tbx_tui.term import termcaps
 from tbx_tui.term.termcaps import run_marker
 from tbx_tui.view import plot
 
@@ -114,7 +115,7 @@ class ViewState:
         apart by it then), else a dot in the run's colour."""
         if not color:
             return self.markers.get(name, "?")
-        return "*" if ascii else "●"
+        return termcaps.glyphs(ascii).bullet
 
     def run_matches(self, name: str) -> bool:
         return self.run_re is None or self.run_re.search(name) is not None

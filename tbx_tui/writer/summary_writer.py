@@ -203,7 +203,7 @@ class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
 
     def write_run_file(self, run: str, records: list[bytes]) -> None:
         """Write serialized Events into a new event file in the folder ``run`` (and close it)."""
-        f = EventFile(run, self._filename_suffix, self._pipe.framer)
+        f = open_event_file(run, self._filename_suffix, self._pipe.framer)
         try:
             f.write(b"".join(f.framer.frame(r) for r in records))
             f.fsync()

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import EntryView
 from tbx_tui.view import histo, numfmt, plot, waterfall
 
@@ -55,7 +56,7 @@ class HistogramBody(Widget):
         view = self.view
         points = view.points()
         width, height = self.content_size.width, self.content_size.height
-        color = not self.app.no_color
+        color = settings_of(self.app).color
         key = (view.current, len(points), view.mode, width, height, color, view.unicode)
         if key == self._key and self._text is not None:
             return self._text
@@ -93,7 +94,7 @@ class HistogramView(EntryView):
         self.unicode = True
 
     def compose_body(self) -> ComposeResult:
-        self.unicode = not getattr(self.app, "ascii", False)
+        self.unicode = not settings_of(self.app).ascii
         yield HistogramBody(self)
 
     def header_extra(self) -> str:

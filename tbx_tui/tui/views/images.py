@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tbx_tui.term import termgraphics
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import imagecells
 
@@ -60,7 +61,7 @@ class ImageBody(Widget):
         info = self.view.image_info()
         width, height = self.content_size.width, self.content_size.height
         mode = self.view.cell_mode
-        color = not self.app.no_color
+        color = settings_of(self.app).color
         if mode == "halfblock" and not color:
             mode = "ascii"
         key = (info, width, height, mode, color)
@@ -179,7 +180,7 @@ class ImageView(SteppedView):
     def mode(self) -> str:
         """The image mode: given, else the app's ``images`` (auto means half-blocks here: the
         terminal is probed by the launcher before the app starts, never while it runs)."""
-        mode = self._mode or getattr(self.app, "images", None) or "auto"
+        mode = self._mode or settings_of(self.app).images
         return "halfblock" if mode == "auto" else mode
 
     @property
@@ -189,8 +190,8 @@ class ImageView(SteppedView):
     def compose_body(self) -> ComposeResult:
         mode = self.mode
         if mode in ("sixel", "kitty"):
-            limit = getattr(self.app, "sixel_limit", None)
-            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux, sixel_limit=limit)
+            settings = settings_of(self.app)
+            yield GraphicsBody(self, mode, tmux=settings.tmux, sixel_limit=settings.sixel_limit)
         else:
             yield ImageBody(self)
 

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import plot, prcurve
 
@@ -30,14 +31,15 @@ class PRBody(Widget):
         rgb = self.view.run_color((66, 165, 245))
         w, h = self.content_size.width, self.content_size.height
         line = plot.Line(c.recall, c.precision, rgb)
+        settings = settings_of(self.app)
         ansi = plot.render_lines(
             [line],
             w,
             h,
             xlim=(0.0, 1.0),
             ylim=(0.0, 1.0),
-            color=not self.app.no_color,
-            ascii=getattr(self.app, "ascii", False),
+            color=settings.color,
+            ascii=settings.ascii,
         )
         return Text.from_ansi(ansi, no_wrap=True, end="")
 
