@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = """
 import asyncio, json, sys
 from tbx_tui.tui.app import create_app
-from tests.tui_helpers import loaded, wait_for
+from tests.conftest import loaded, wait_for
 
 async def go():
     app = create_app(sys.argv[1], poll=0.1)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
+from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui import loader
 from tests import eventfiles as ef
 from tests.conftest import make_app, wait_for
@@ -21,6 +23,18 @@ def test_long_first_load_reports_progress_and_fills_in(tmp_path, monkeypatch):
         )
     monkeypatch.setattr(loader, "READ_STEP", 8_000)  # ~30 steps for this logdir
     seen: list[tuple[int, int] | None] = []
+    # A newer DataChanged replaces a queued older one, so on a busy machine every partial step
+    # could be folded into the last: from the second step on, the reader waits (as a slow disk
+    # would) until the app has shown some progress.
+    shown = threading.Event()
+    read_step = Logdir.refresh
+
+    def slow_refresh(self, *args, **kwargs):
+        if self.bytes_read and not self.complete:
+            shown.wait(timeout=10)
+        return read_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Logdir, "refresh", slow_refresh)
 
     async def go():
         app = make_app(tmp_path, display_name="big")
@@ -28,6 +42,8 @@ def test_long_first_load_reports_progress_and_fills_in(tmp_path, monkeypatch):
 
             def done() -> bool:
                 seen.append(app.state.progress)
+                if app.state.progress is not None:
+                    shown.set()
                 return app.state.loaded and app.state.point_count() == 6000
 
             assert await wait_for(pilot, done)

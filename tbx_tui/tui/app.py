@@ -110,7 +110,7 @@ class TbxTop(App[int]):
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
-        if not self.is_running:  # shutting down: the loader still posts while screens go away
+        if self._shutting_down():
             return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
@@ -123,11 +123,22 @@ class TbxTop(App[int]):
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:
+        if self._shutting_down():
+            return
         self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
+        if self._shutting_down():
+            return
+        text = f"reading failed (retrying): {safe_text(message.error)}"
+        # after a refresh: an error in the very first read may come before the screen can show it
+        self.call_after_refresh(self.notify, text, severity="error", timeout=30, markup=False)
+
+    def _shutting_down(self) -> bool:
+        """Whether the app is going away: messages still queued (the loader posts from its own
+        thread) then find widgets gone, and are ignored."""
+        return self._stop.is_set() or not self.is_running or not self.screen_stack
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
