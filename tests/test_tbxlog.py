@@ -236,21 +236,27 @@ def test_unwritable_logdir_exits_2_before_running_the_job(tmp_path):
 
 
 def test_a_logging_failure_never_blocks_the_job(tmp_path):
-    """Once recording fails (here: the writer was closed under it), the parse worker keeps
-    draining its queue, so the pass-through never waits on a full queue; the error is kept."""
+    """Once recording fails (here: the run folder became a file, so the closed writer can't
+    reopen), the parse worker keeps draining its queue, so the pass-through never waits on a
+    full queue; the error is kept."""
+    import shutil
+
     from tbx_tui import SummaryWriter
     from tbx_tui.capture.console import Recorder
     from tbx_tui.capture.parse import LineParser
     from tbx_tui.capture.process import QUEUE_CHUNKS, ParseWorker
 
-    writer = SummaryWriter(str(tmp_path / "run"))
+    run = tmp_path / "run"
+    writer = SummaryWriter(str(run))
     worker = ParseWorker(Recorder(writer, LineParser()))
     writer.close()
+    shutil.rmtree(run)
+    run.write_text("not a folder")
     for i in range(QUEUE_CHUNKS * 2):  # more than the queue holds: would block if not drained
         worker.put("stdout", b"x=%d\n" % i)
     worker.close(timeout=30)
     assert not worker.thread.is_alive()
-    assert "closed" in str(worker.error)
+    assert isinstance(worker.error, OSError)
 
 
 def test_ctrl_c_in_a_terminal_reaches_the_child_once(tmp_path):
