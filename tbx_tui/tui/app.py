@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -21,13 +22,14 @@ from tbx_tui.term import termcaps
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
-from tbx_tui.tui.loader import DataChanged, LoadFailed, load_loop
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.views.registry import VIEWS
-from tbx_tui.tui.views.scalars import ChartCard
-from tbx_tui.tui.zoom import ZoomScreen
+
+if TYPE_CHECKING:  # imported on workers after the first frame (they pull in numpy, plotext, PIL)
+    from tbx_tui.tui.loader import DataChanged, LoadFailed
+    from tbx_tui.tui.views.scalars import ChartCard
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
 
@@ -73,6 +75,10 @@ class TbxTop(App[int]):
         self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
+        #: The views are mounted (their modules load on a worker after the first frame).
+        self.views_ready = False
+        self._data_seen = False
+        self._pending_filter = False  # `/` pressed before the views were there
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -80,43 +86,75 @@ class TbxTop(App[int]):
         with Horizontal(id="main"):
             yield Sidebar(self.state, id="sidebar")
             with TabbedContent(id="views"):
-                for view in VIEWS:
+                for view in VIEWS:  # the views themselves are mounted once their modules load
                     with TabPane(view.title, id=f"view-{view.id}"):
-                        yield view.factory(self.state).add_class("view")
+                        yield Static("loading…", classes="view-loading")
         yield LoadingIndicator(id="loading")
         yield Static(id="too-small")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.ascii, "-ascii")
-        self._load()
         self.set_interval(1.0, self._tick)
         for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
             tabs.can_focus = False
         self.query_one(RunTree).focus()
         self.check_size()
+        # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
+        # once the first frame is on screen
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
+        self._load()
+        self._import_views()
 
     def on_unmount(self) -> None:
         self._stop.set()
 
     @work(thread=True, exclusive=True, group="loader")
     def _load(self) -> None:
+        from tbx_tui.tui.loader import load_loop
+
         load_loop(self.post_message, self.logdir, self.poll, self._stop)
 
+    @work(thread=True, exclusive=True, group="views")
+    def _import_views(self) -> None:
+        factories = [view.load() for view in VIEWS]
+        from tbx_tui.tui import zoom  # noqa: F401  (ready for the first zoom)
+
+        self.call_from_thread(self._mount_views, factories)
+
+    async def _mount_views(self, factories: list[Callable[[ViewState], Widget]]) -> None:
+        for view, factory in zip(VIEWS, factories, strict=True):
+            pane = self.query_one(f"#view-{view.id}", TabPane)
+            await pane.query(".view-loading").remove()
+            await pane.mount(factory(self.state).add_class("view"))
+        self.views_ready = True
+        if self._data_seen:
+            self._set_loaded()
+        if self._pending_filter:
+            self._pending_filter = False
+            self.action_filter()
+
     # data ----------------------------------------------------------------------------------
-    @on(DataChanged)
-    def _data_changed(self, message: DataChanged) -> None:
+    def on_data_changed(self, message: DataChanged) -> None:
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
         self.state.last_update = self.state.clock()
-        if not self.state.loaded:
-            self.state.loaded = True
-            self.query_one("#loading").display = False
+        self._data_seen = True
+        if not self.state.loaded and self.views_ready:
+            self._set_loaded()
+        else:
+            self.sync()
+
+    def _set_loaded(self) -> None:
+        """Data read and views mounted: the app shows everything from now on."""
+        self.state.loaded = True
+        self.query_one("#loading").display = False
         self.sync()
 
-    @on(LoadFailed)
-    def _load_failed(self, message: LoadFailed) -> None:
+    def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
 
     def sync(self) -> None:
@@ -127,8 +165,9 @@ class TbxTop(App[int]):
             if view.is_mounted:  # a view still composing gets the data on its next sync
                 view.sync()
         self.query_one(StatusBar).sync()
-        if isinstance(self.screen, ZoomScreen):
-            self.screen.sync()
+        screen = self.screen
+        if screen is not self.screen_stack[0] and hasattr(screen, "sync"):
+            screen.sync()  # the zoomed chart
 
     def _tick(self) -> None:
         """Once a second: the 'N ago' labels."""
@@ -146,8 +185,9 @@ class TbxTop(App[int]):
         if self.state.loaded:
             self.sync()
 
-    @on(ChartCard.Zoom)
-    def _zoom(self, message: ChartCard.Zoom) -> None:
+    def on_chart_card_zoom(self, message: ChartCard.Zoom) -> None:
+        from tbx_tui.tui.zoom import ZoomScreen
+
         self.push_screen(ZoomScreen(self.state, message.tag))
 
     # size ----------------------------------------------------------------------------------
@@ -185,6 +225,8 @@ class TbxTop(App[int]):
             self.query_one(Sidebar).open_filter()
         elif (view := self._main_view()) is not None:
             view.open_filter()
+        elif not self.views_ready:
+            self._pending_filter = True
 
     def action_filter_runs(self) -> None:
         if self.screen is self.screen_stack[0]:

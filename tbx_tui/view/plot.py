@@ -22,10 +22,11 @@ import plotext as plt
 from tbx_tui.term.termcaps import to_ascii
 from tbx_tui.view import histo, numfmt
 from tbx_tui.view.downsample import downsample
+from tbx_tui.view.options import X_MODES as X_MODES  # re-exported: callers say plot.X_MODES
+from tbx_tui.view.options import Options as Options
 from tbx_tui.view.smoothing import ema
 from tbx_tui.view.waterfall import format_number
 
-X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
 _AXIS_GREY = 244
 RAW_BEHIND_MAX_RUNS = 12
@@ -44,14 +45,6 @@ def buckets_for(width: int, runs: int) -> int:
     if runs > RAW_BEHIND_MAX_RUNS:
         buckets = min(buckets, max(8, MANY_RUNS_POINTS // (2 * runs)))
     return buckets
-
-
-@dataclass(frozen=True)
-class Options:
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
 
 
 @dataclass(frozen=True)
