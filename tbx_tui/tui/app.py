@@ -16,12 +16,13 @@ from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
+from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # imported on workers after the first frame (they pull in num
     from tbx_tui.tui.views.scalars import ChartCard
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
+#: Seconds the views other than the first tab wait for the first charts before they load.
+FIRST_CHARTS_WAIT = 2.0
 
 
 class MainScreen(Screen[None]):
@@ -89,7 +92,6 @@ class TbxTop(App[int]):
                 for view in VIEWS:  # the views themselves are mounted once their modules load
                     with TabPane(view.title, id=f"view-{view.id}"):
                         yield Static("loading…", classes="view-loading")
-        yield LoadingIndicator(id="loading")
         yield Static(id="too-small")
         yield KeyFooter()
 
@@ -119,16 +121,35 @@ class TbxTop(App[int]):
 
     @work(thread=True, exclusive=True, group="views")
     def _import_views(self) -> None:
-        factories = [view.load() for view in VIEWS]
+        """Import each view's module here and mount the view from the UI thread, the first tab
+        (scalars) first: its charts show while the other views still load."""
+        first, *others = VIEWS
+        self.call_from_thread(self._mount_view, first.id, first.load())
+        # the other views wait (at most FIRST_CHARTS_WAIT) for the first charts: their imports
+        # (Markdown, PIL, ...) would compete with the reader and the chart drawing
+        deadline = time.monotonic() + FIRST_CHARTS_WAIT
+        while time.monotonic() < deadline and not self._stop.is_set():
+            if self.call_from_thread(self._first_charts_done):
+                break
+            time.sleep(0.02)
+        for view in others:
+            self.call_from_thread(self._mount_view, view.id, view.load())
         from tbx_tui.tui import zoom  # noqa: F401  (ready for the first zoom)
 
-        self.call_from_thread(self._mount_views, factories)
+        self.call_from_thread(self._views_mounted)
 
-    async def _mount_views(self, factories: list[Callable[[ViewState], Widget]]) -> None:
-        for view, factory in zip(VIEWS, factories, strict=True):
-            pane = self.query_one(f"#view-{view.id}", TabPane)
-            await pane.query(".view-loading").remove()
-            await pane.mount(factory(self.state).add_class("view"))
+    def _first_charts_done(self) -> bool:
+        """The first chart is drawn, or there is none to draw (data read, no scalars)."""
+        return RENDERER.drawn > 0 or (self._data_seen and not self.state.scalar_tags())
+
+    async def _mount_view(self, view_id: str, factory: Callable[[ViewState], Widget]) -> None:
+        pane = self.query_one(f"#view-{view_id}", TabPane)
+        await pane.query(".view-loading").remove()
+        await pane.mount(factory(self.state).add_class("view"))
+        if self._data_seen:
+            self.sync()
+
+    def _views_mounted(self) -> None:
         self.views_ready = True
         if self._data_seen:
             self._set_loaded()
@@ -151,7 +172,6 @@ class TbxTop(App[int]):
     def _set_loaded(self) -> None:
         """Data read and views mounted: the app shows everything from now on."""
         self.state.loaded = True
-        self.query_one("#loading").display = False
         self.sync()
 
     def on_load_failed(self, message: LoadFailed) -> None:

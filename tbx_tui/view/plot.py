@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotext as plt
 
 from tbx_tui.term.termcaps import to_ascii
 from tbx_tui.view import histo, numfmt
 from tbx_tui.view.downsample import downsample
 from tbx_tui.view.options import X_MODES as X_MODES  # re-exported: callers say plot.X_MODES
 from tbx_tui.view.options import Options as Options
+from tbx_tui.view.plotextload import plotext as plt
 from tbx_tui.view.smoothing import ema
 from tbx_tui.view.waterfall import format_number
 
