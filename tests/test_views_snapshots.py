@@ -16,7 +16,7 @@ from tbx_tui.tui.views.images import ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
 
-from .views_harness import ViewHarness
+from .views_harness import ViewHarness, drawn
 
 CORPUS = "tests/data/corpus"
 CASES = [
@@ -35,4 +35,11 @@ CASES = [
 @pytest.mark.parametrize("name,folder,view,images,keys", CASES, ids=[c[0] for c in CASES])
 def test_view_snapshot(snap_compare, name, folder, view, images, keys):
     app = ViewHarness(f"{CORPUS}/{folder}", view, images=images)
-    assert snap_compare(app, terminal_size=(160, 48), press=list(keys))
+
+    async def keys_then_drawn(pilot) -> None:
+        """Press the keys, then wait until the body shows its frame (drawn on a thread)."""
+        await pilot.press(*keys)
+        for body in app.query("HistogramBody, ImageBody, PRBody"):
+            await drawn(pilot, body)
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=keys_then_drawn)

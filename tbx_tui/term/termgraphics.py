@@ -11,6 +11,7 @@ import base64
 import io
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -127,6 +128,29 @@ def detect(
     if program in _SIXEL_PROGRAMS or any(term.startswith(t) for t in _SIXEL_TERMS):
         return Capability("sixel", in_tmux, f"sixel terminal ({program or term})")
     return Capability(text_mode, in_tmux, "no graphics protocol detected")
+
+
+def tmux_passthrough(env: Mapping[str, str] | None = None) -> bool | None:
+    """Whether the tmux we run in passes graphics sequences through to the terminal (its
+    ``allow-passthrough`` option, off by default since tmux 3.3; older tmux always passes them);
+    None outside tmux or when tmux does not answer."""
+    env = os.environ if env is None else env
+    if not env.get("TMUX"):
+        return None
+    target = ["-t", env["TMUX_PANE"]] if env.get("TMUX_PANE") else []
+    try:
+        out = subprocess.run(
+            ["tmux", "display-message", "-p", *target, "#{allow-passthrough}"],
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() not in ("0", "off")  # "" is a tmux without the option
 
 
 def _ask(query: str, timeout: float = 0.15) -> str | None:

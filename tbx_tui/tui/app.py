@@ -73,6 +73,10 @@ class TbxTop(App[int]):
         self.ascii = ascii
         self.glyphs = termcaps.glyphs(ascii)
         self.images = "ascii" if ascii and images == "auto" else images
+        #: Set by the launcher before the app runs: the largest sixel image the terminal draws,
+        #: and whether the tmux around the app passes graphics through (None: not in tmux).
+        self.sixel_limit: tuple[int, int] | None = None
+        self.tmux_passthrough: bool | None = None
         if ascii:
             self._filters.append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir

@@ -14,7 +14,7 @@ def run_app(
     run_re: re.Pattern[str] | None,
 ) -> int:
     from tbx_tui.term.termcaps import ascii_only
-    from tbx_tui.term.termgraphics import query_sixel_geometry, resolve
+    from tbx_tui.term.termgraphics import query_sixel_geometry, resolve, tmux_passthrough
     from tbx_tui.tui.app import create_app
 
     ascii = bool(getattr(args, "ascii", False)) or ascii_only()  # decided once, here
@@ -33,6 +33,8 @@ def run_app(
     )
     if images == "sixel":
         app.sixel_limit = query_sixel_geometry()
+    if images in ("sixel", "kitty"):
+        app.tmux_passthrough = tmux_passthrough()  # None outside tmux
     app.run()
     return app.return_code or 0
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.render import FrameReady, Frames
 from tbx_tui.tui.views.entryview import EntryView
 from tbx_tui.view import histo, plot, waterfall
 
@@ -40,45 +41,57 @@ def waterfall_text(wf: waterfall.Waterfall, color: bool) -> Text:
     return out
 
 
+def draw_histograms(
+    points: list, mode: str, width: int, height: int, rgb, color: bool, unicode: bool
+) -> Text:
+    """One tag's histograms over steps as a waterfall or a distribution chart; on a render
+    thread (``points`` is a snapshot: immutable step and data of each point)."""
+    if mode == "waterfall":
+        data, steps = [p.data for p in points], [p.step for p in points]
+        return waterfall_text(waterfall.render(data, steps, width, height, unicode=unicode), color)
+    steps_x = np.array([p.step for p in points], dtype=np.float64)
+    bands = histo.bands([p.data for p in points])
+    ansi = plot.distribution(steps_x, bands, width, height, rgb, color, ascii=not unicode)
+    return Text.from_ansi(ansi, no_wrap=True, end="")
+
+
 class HistogramBody(Widget):
-    """Draws the current entry of its :class:`HistogramView` at its size."""
+    """Draws the current entry of its :class:`HistogramView` at its size, on a render thread
+    (the previous drawing stays until the new one is ready)."""
 
     DEFAULT_CSS = "HistogramBody { height: 1fr; padding: 0 1; }"
 
     def __init__(self, view: HistogramView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self._key: tuple | None = None
-        self._text: Text | None = None
+        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         view = self.view
         points = view.points()
         width, height = self.content_size.width, self.content_size.height
-        color = not self.app.no_color
-        key = (view.current, len(points), view.mode, width, height, color, view.unicode)
-        if key == self._key and self._text is not None:
-            return self._text
-        if not points:
-            text = Text("")
-        elif view.mode == "waterfall":
-            wf = waterfall.render(
-                [p.data for p in points],
-                [p.step for p in points],
-                width,
-                height,
-                unicode=view.unicode,
-            )
-            text = waterfall_text(wf, color)
-        else:
-            steps = np.array([p.step for p in points], dtype=np.float64)
-            bands = histo.bands([p.data for p in points])
-            rgb = view.state.colors.get(view.current[1], (255, 152, 0))
-            ascii = not view.unicode
-            ansi = plot.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
-            text = Text.from_ansi(ansi, no_wrap=True, end="")
-        self._key, self._text = key, text
-        return text
+        if not points or width < 1 or height < 1:
+            return Text("")
+        color, mode, unicode = not self.app.no_color, view.mode, view.unicode
+        rgb = view.state.colors.get(view.current[1], (255, 152, 0)) if view.current else None
+        last = points[-1]
+        key = (view.current, len(points), last.step, id(last.data), mode, width, height, color)
+        key += (unicode, rgb)
+        frame = self.frames.get(
+            key, lambda: draw_histograms(points, mode, width, height, rgb, color, unicode)
+        )
+        if frame is None:
+            return Text("drawing…", style="dim")
+        if isinstance(frame, Exception):
+            return Text(f"cannot draw these histograms: {frame!r}", style="red")
+        return frame
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()
 
 
 class HistogramView(EntryView):
