@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -106,9 +108,20 @@ class TbxTop(App[int]):
             tabs.can_focus = False
         self.query_one(RunTree).focus()
         self.check_size()
+        self._exit_on_hangup()
         # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
         # once the first frame is on screen
         self.call_after_refresh(self._start_workers)
+
+    def _exit_on_hangup(self) -> None:
+        """SIGHUP (the SSH session dropped) and SIGTERM end the app as ``q`` does, so that what
+        runs after it (the demo removing its temporary folder) still runs."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.exit)
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
+            pass  # not the main thread, or no such signals here (Windows)
 
     def _start_workers(self) -> None:
         self._load()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import tempfile
+import threading
 
 
 def run_app(
@@ -44,12 +45,26 @@ def run_demo(
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
 ) -> int:
-    from tbx_tui.demo.job import DemoJob
-
+    """The app on a temporary folder that a demo job writes into. The job (numpy, the writer)
+    loads and starts on a thread while the app paints its first frame; the folder is removed
+    when the app ends, by ``q``, SIGHUP or SIGTERM alike (see ``TbxTop._exit_on_hangup``)."""
     with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
-        job = DemoJob(logdir)
-        job.start()
+        jobs: list = []
+        starter = threading.Thread(
+            target=_start_demo, args=(logdir, jobs), name="demo-start", daemon=True
+        )
+        starter.start()
         try:
             return run_app(logdir, args, tag_re, run_re)
         finally:
-            job.stop()
+            starter.join()
+            for job in jobs:
+                job.stop()
+
+
+def _start_demo(logdir: str, jobs: list) -> None:
+    from tbx_tui.demo.job import DemoJob
+
+    job = DemoJob(logdir)
+    job.start()
+    jobs.append(job)
