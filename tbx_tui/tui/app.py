@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # imported on workers after the first frame (they pull in num
 MIN_WIDTH, MIN_HEIGHT = 50, 14
 #: Seconds the views other than the first tab wait for the first charts before they load.
 FIRST_CHARTS_WAIT = 2.0
+#: Below this many columns the tabs show short titles.
+SHORT_TABS_BELOW = 100
 
 
 class MainScreen(Screen[None]):
@@ -88,6 +90,7 @@ class TbxTop(App[int]):
         self.views_ready = False
         self._data_seen = False
         self._pending_filter = False  # `/` pressed before the views were there
+        self._short_tabs = False
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -179,7 +182,6 @@ class TbxTop(App[int]):
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
-        self.state.last_update = self.state.clock()
         self._data_seen = True
         if not self.state.loaded and self.views_ready:
             self._set_loaded()
@@ -233,6 +235,7 @@ class TbxTop(App[int]):
 
     def check_size(self) -> None:
         w, h = self.size
+        self._fit_tabs(w)
         small = w < MIN_WIDTH or h < MIN_HEIGHT
         self.screen_stack[0].set_class(small, "-too-small")
         if small:
@@ -240,6 +243,16 @@ class TbxTop(App[int]):
                 f"Terminal too small: {w}x{h}\nneeds at least {MIN_WIDTH}x{MIN_HEIGHT}\n\n"
                 "enlarge it, or press q to quit"
             )
+
+    def _fit_tabs(self, width: int) -> None:
+        """Short tab titles on a narrow terminal (80 columns: Scal Hist Img Text HP PR)."""
+        short = width < SHORT_TABS_BELOW
+        if short == self._short_tabs:
+            return
+        self._short_tabs = short
+        tabs = self.query_one("#views", TabbedContent)
+        for view in VIEWS:
+            tabs.get_tab(f"view-{view.id}").label = view.short if short else view.title
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):

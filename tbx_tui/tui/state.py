@@ -68,7 +68,6 @@ class ViewState:
     run_re: re.Pattern[str] | None = None
     options: Options = field(default_factory=Options)
     watch_mode: str = "starting"
-    last_update: float | None = None
     loaded: bool = False
     #: While a long first load goes on: (bytes read, bytes seen); None once everything is read.
     progress: tuple[int, int] | None = None

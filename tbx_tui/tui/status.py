@@ -1,4 +1,5 @@
-"""The one-line header: logdir, run and point counts, watching mode, last update, options."""
+"""The one-line header: logdir, run and point counts, watching mode, when the newest data was
+written, options."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from textual.widgets import Static
 
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.state import ViewState
+
+
+def data_time(when: float, now: float) -> str:
+    """``when`` as local time: H:MM:SS today, with the date on other days."""
+    stamp = time.localtime(when)
+    if time.strftime("%Y-%m-%d", stamp) == time.strftime("%Y-%m-%d", time.localtime(now)):
+        return time.strftime("%H:%M:%S", stamp)
+    return time.strftime("%Y-%m-%d %H:%M", stamp)
 
 
 class StatusBar(Static):
@@ -41,9 +50,9 @@ class StatusBar(Static):
                 done, seen = s.progress
                 pct = 100 * done // max(seen, 1)
                 text.append(f" · reading {pct}% of {seen / 1e6:,.0f} MB", style="bold yellow")
-            if s.last_update is not None:
-                stamp = time.strftime("%H:%M:%S", time.localtime(s.last_update))
-                text.append(f" · {stamp}", style="dim")
+            newest = max((r.last_wall_time for r in s.runs.values()), default=0.0)
+            if newest > 0:  # when the newest data was written, not when it was read
+                text.append(f" · last data {data_time(newest, s.clock())}", style="dim")
         o = s.options
         flags = [f"smooth {o.smoothing:.2f}", f"x {o.x_mode}"]
         if o.log_y:
