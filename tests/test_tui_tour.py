@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+from rich.style import Style
 from textual.widgets import TabbedContent
 
 from tbx_tui.read.logdir import Logdir
@@ -176,3 +177,31 @@ def test_tmux_passthrough_is_read_from_tmux(tmp_path):
         ).stdout.strip()
         == "None"
     )
+
+
+def test_distribution_view_has_a_legend_and_shaded_bands():
+    from tbx_tui.tui.views.histograms import HistogramBody, HistogramView
+    from tbx_tui.view import plot
+
+    async def go():
+        app = ViewHarness(f"{CORPUS}/tbx/main", HistogramView)
+        async with app.run_test(size=(120, 40)) as pilot:
+            view = app.query_one(HistogramView)
+            body = app.query_one(HistogramBody)
+            await pilot.press("m")
+            await drawn(pilot, body)
+            text = body.render()
+            legend = text.plain.splitlines()[0]
+            for name in ("min–max", "7–93%", "16–84%", "31–69%", "median"):
+                assert name in legend
+            rgb = view.state.colors[view.current[1]]
+            shades = {f"#{r:02x}{g:02x}{b:02x}" for r, g, b in plot.band_fill_colors(rgb)}
+            styles = [
+                Style.parse(s.style) if isinstance(s.style, str) else s.style for s in text.spans
+            ]
+            used = {
+                style.color.triplet.hex for style in styles if style.color and style.color.triplet
+            }
+            assert shades <= used  # every band is shaded in the chart, as in the legend
+
+    run(go())

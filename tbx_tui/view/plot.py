@@ -317,6 +317,23 @@ def _shade(rgb: tuple[int, int, int], f: float) -> tuple[int, int, int]:
 
 #: How strongly each band line is drawn: the median full, min/max faintest.
 _BAND_WEIGHT = (0.35, 0.5, 0.65, 0.8, 1.0, 0.8, 0.65, 0.5, 0.35)
+#: How strongly the area between two neighbouring band lines is shaded (with colour only).
+_FILL_WEIGHT = (0.2, 0.32, 0.45, 0.58, 0.58, 0.45, 0.32, 0.2)
+
+
+def band_fill_colors(rgb: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """The shade of each area between two band lines of :func:`distribution`, bottom up."""
+    return [_shade(rgb, w) for w in _FILL_WEIGHT]
+
+
+def _zigzag(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, samples: int) -> Line:
+    """A path that fills the area between ``lo`` and ``hi`` over ``x``: a vertical stroke at each
+    of ``samples`` x positions, joined alternately at the bottom and the top."""
+    xs = np.linspace(float(x[0]), float(x[-1]), samples)
+    ylo, yhi = np.interp(xs, x, lo), np.interp(xs, x, hi)
+    up = np.arange(samples) % 2 == 0
+    first, second = np.where(up, ylo, yhi), np.where(up, yhi, ylo)
+    return Line(np.repeat(xs, 2), np.stack([first, second], axis=1).ravel(), (0, 0, 0))
 
 
 def distribution(
@@ -328,13 +345,28 @@ def distribution(
     color: bool = True,
     ascii: bool = False,
 ) -> str:
-    """TensorBoard's distribution chart: one line per percentile band of
-    :data:`tbx_tui.view.histo.BAND_BPS` over steps, the median strongest."""
+    """TensorBoard's distribution chart of the percentile bands of
+    :data:`tbx_tui.view.histo.BAND_BPS` over steps. With colour: the areas between neighbouring
+    band lines shaded (:func:`band_fill_colors`, darkest outside) under the median line; without:
+    one line per band, the median strongest."""
     lines = []
     steps = np.asarray(steps, dtype=np.float64)
-    for i in range(bands.shape[1] if bands.ndim == 2 else 0):
-        w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
-        lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
+    count = bands.shape[1] if bands.ndim == 2 else 0
+    full = count == len(histo.BAND_BPS)
+    finite = np.isfinite(bands).all(axis=1) if count else np.zeros(0, bool)
+    if color and not ascii and full and finite.sum() > 1:
+        x, b = steps[finite], bands[finite]
+        order = np.argsort(x, kind="stable")
+        x, b = x[order], b[order]
+        for i, shade in enumerate(band_fill_colors(rgb)):
+            fill = _zigzag(x, b[:, i], b[:, i + 1], 2 * max(1, width))
+            lines.append(Line(fill.x, fill.y, shade))
+        median = count // 2
+        lines.append(Line(steps, bands[:, median], _shade(rgb, _BAND_WEIGHT[median])))
+    else:
+        for i in range(count):
+            w = _BAND_WEIGHT[i] if full else 1.0
+            lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
     return render_lines(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
 
 

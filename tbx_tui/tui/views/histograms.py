@@ -51,8 +51,30 @@ def draw_histograms(
         return waterfall_text(waterfall.render(data, steps, width, height, unicode=unicode), color)
     steps_x = np.array([p.step for p in points], dtype=np.float64)
     bands = histo.bands([p.data for p in points])
-    ansi = plot.distribution(steps_x, bands, width, height, rgb, color, ascii=not unicode)
-    return Text.from_ansi(ansi, no_wrap=True, end="")
+    ansi = plot.distribution(steps_x, bands, width, height - 1, rgb, color, ascii=not unicode)
+    chart = Text.from_ansi(ansi, no_wrap=True, end="")
+    return Text("\n", no_wrap=True, end="").join([distribution_legend(rgb, color, unicode), chart])
+
+
+#: The percentile ranges shaded by the distribution chart, outside in (TensorBoard's bands:
+#: min/max, then 1.5, 1 and 0.5 standard deviations of a normal distribution).
+BAND_NAMES = ("min–max", "7–93%", "16–84%", "31–69%")
+
+
+def distribution_legend(rgb, color: bool, unicode: bool) -> Text:
+    """Which shade (with colour) or which line (without) is which percentile."""
+    if not color or not unicode:
+        return Text(
+            "lines, bottom to top: min, 7%, 16%, 31%, median, 69%, 84%, 93%, max", style="dim"
+        )
+    out = Text(no_wrap=True, end="")
+    shades = plot.band_fill_colors(rgb)
+    for name, shade in zip(BAND_NAMES, shades, strict=False):
+        out.append("█", style="#{:02x}{:02x}{:02x}".format(*shade))
+        out.append(f" {name}  ")
+    out.append("━", style="#{:02x}{:02x}{:02x}".format(*rgb))
+    out.append(" median")
+    return out
 
 
 class HistogramBody(Widget):
