@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every scalar point as CSV (run,tag,step,wall_time,value); "
         "'-' for stdout; a .jsonl name writes JSON lines",
     )
+    p.add_argument(
+        "--check",
+        metavar="RULES",
+        help="read once and print an alert per problem; exit 1 if any (for cron/CI). RULES: "
+        "comma-separated nan, TAG>X, TAG<X (TAG a regex), stalled>DURATION (e.g. 10m)",
+    )
     p.add_argument("--filter", metavar="REGEX", help="only tags matching REGEX (re.search)")
     p.add_argument("--runs", metavar="REGEX", help="only runs matching REGEX (re.search)")
     p.add_argument("--width", type=int, metavar="N", help="report width (default: terminal)")
@@ -52,6 +58,31 @@ def _compile(parser: argparse.ArgumentParser, flag: str, pattern: str | None) ->
         return re.compile(pattern)
     except re.error as exc:
         parser.exit(2, f"tbx-top: error: {flag} {pattern!r} is not a valid regex: {exc}\n")
+
+
+def logdir_problem(logdir: str) -> str | None:
+    """Why ``logdir`` cannot be watched at all, or None. A URL needs its fsspec backend
+    (an empty or missing prefix is fine: runs may appear later); a local folder must exist and
+    be readable."""
+    from tbx_tui.storage.location import MissingBackend, filesystem, is_url, local_path
+
+    if is_url(logdir):
+        try:
+            filesystem(logdir)
+        except MissingBackend as exc:
+            return str(exc)
+        return None
+    path = local_path(logdir)
+    if not os.path.exists(path):
+        return f"logdir {logdir!r} does not exist"
+    if not os.path.isdir(path):
+        return f"logdir {logdir!r} is not a directory"
+    try:
+        with os.scandir(path):
+            pass
+    except PermissionError:
+        return f"permission denied: {os.path.abspath(path)}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,12 +117,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(args, tag_re, run_re)
     logdir = args.logdir if args.logdir is not None else "."
-    if not os.path.exists(logdir):
-        parser.exit(2, f"tbx-top: error: logdir {logdir!r} does not exist\n")
-    if not os.path.isdir(logdir):
-        parser.exit(2, f"tbx-top: error: logdir {logdir!r} is not a directory\n")
+    problem = logdir_problem(logdir)
+    if problem is not None:
+        parser.exit(2, f"tbx-top: error: {problem}\n")
     if args.json and not args.once:
         parser.exit(2, "tbx-top: error: --json goes with --once\n")
+    if args.check is not None:
+        from tbx_tui.headless.check import run_check
+
+        return run_check(logdir, args.check, tag_re, run_re)
     if args.export:
         from tbx_tui.headless.export import export
 

@@ -75,9 +75,9 @@ def test_aspect_ratio(mode, size, area, expect):
 
 
 def test_fit_degenerate():
-    assert imagecells.fit(0, 10, 10, 10, "ascii") == (1, 1)
-    assert imagecells.fit(10, 10, 0, 0, "ascii") == (0, 0)
-    assert imagecells.fit(1000, 1, 10, 10, "halfblock") == (10, 1)
+    assert imagecells.fit(0, 10, 10, 10) == (1, 1)
+    assert imagecells.fit(10, 10, 0, 0) == (0, 0)
+    assert imagecells.fit(1000, 1, 10, 10) == (10, 1)
 
 
 def test_decode_reduces_alpha_and_formats():

@@ -16,10 +16,10 @@ import pytest
 
 from tbx_tui.cli import main
 from tbx_tui.headless import report as report_mod
-from tbx_tui.headless.summary_stats import compact_number, json_number
 from tbx_tui.proto import event_pb2, summary_pb2
 from tbx_tui.term.textwidth import truncate
 from tbx_tui.tfrecord.record import encode_record
+from tbx_tui.view.numfmt import compact_number, json_number
 from tbx_tui.view.sparkline import ASCII_LEVELS, UNICODE_LEVELS, sparkline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -379,7 +379,7 @@ def test_empty_logdir(tmp_path):
     proc = tbx_top(str(tmp_path), "--once")
     assert proc.returncode == 0
     assert proc.stdout.decode().splitlines() == [f"{tmp_path}: 0 runs", "no event files found"]
-    assert json_report(str(tmp_path)) == {"logdir": str(tmp_path), "runs": []}
+    assert json_report(str(tmp_path)) == {"logdir": str(tmp_path), "warnings": [], "runs": []}
 
 
 def test_damaged_files_exit_zero_with_warnings():

@@ -14,6 +14,7 @@ from tbx_tui.term import termcaps
 from tbx_tui.term.textwidth import cell_width
 from tbx_tui.tui.app import create_app
 from tbx_tui.tui.asciifilter import AsciiFilter
+from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.scalars import ChartCard
 
 from .tui_helpers import FROZEN_NOW, loaded, screen_text, settled
@@ -113,7 +114,7 @@ def test_ascii_mode_draws_its_own_symbols_in_ascii(corpus):
 
     async def go():
         app = make(corpus / "tbx", ascii=True)
-        for f in app._filters:
+        for f in line_filters(app):
             if isinstance(f, AsciiFilter):
                 f.enabled = False
         async with app.run_test(size=(120, 40)) as pilot:

@@ -13,7 +13,6 @@ processes at once, each into a temporary file, copied to the output in order.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -24,15 +23,13 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
+import orjson
 
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import ScalarSeries
-from tbx_tui.term.sanitize import safe_text
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; stay correct without it
-    orjson = None
+from tbx_tui.term.sanitize import escape_name, safe_text
+from tbx_tui.view import numfmt
 
 HEADER = "run,tag,step,wall_time,value\n"
 #: Rows formatted per string handed to ``write``.
@@ -59,17 +56,6 @@ def _csv_field(text: str) -> str:
     return text
 
 
-def _number(x: float) -> str:
-    """One float as exported: shortest round-trip decimal, or nan / inf / -inf."""
-    if math.isfinite(x):
-        return orjson.dumps(x).decode() if orjson is not None else repr(x)
-    return "nan" if x != x else ("inf" if x > 0 else "-inf")
-
-
-def _json_number(x: float) -> str:
-    return _number(x) if math.isfinite(x) else f'"{_number(x)}"'
-
-
 def _chunks(part: Slice) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
     """Steps, wall times and values of the slice a chunk at a time, and whether all are finite."""
     s = part.series
@@ -83,35 +69,37 @@ def _chunks(part: Slice) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, b
 def csv_rows(part: Slice) -> Iterator[bytes]:
     """The CSV rows of one slice, in arrival order, one bytes object per chunk of rows."""
     prefix = f"{_csv_field(part.run)},{_csv_field(part.tag)},"
-    raw_prefix = prefix.encode("utf-8", "surrogateescape")
-    num = _number
+    raw_prefix = prefix.encode("utf-8")
+    num = numfmt.exported
     for steps, walls, values, finite in _chunks(part):
-        if finite and orjson is not None:
+        if finite:
             rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
             body = orjson.dumps(list(rows))  # b"[[step,wall,value],[...]]"
             yield raw_prefix + body[2:-2].replace(b"],[", b"\n" + raw_prefix) + b"\n"
             continue
         rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
         text = "".join([f"{prefix}{s},{num(w)},{num(v)}\n" for s, w, v in rows])
-        yield text.encode("utf-8", "surrogateescape")
+        yield text.encode("utf-8")
 
 
 def jsonl_rows(part: Slice) -> Iterator[bytes]:
     """The JSON-lines rows of one slice, in arrival order, one bytes object per chunk of rows."""
     run, tag = part.run, part.tag
     head = '{"run":' + json.dumps(run) + ',"tag":' + json.dumps(tag) + ',"step":'
-    num = _json_number
+    num = numfmt.exported_json
     for steps, walls, values, finite in _chunks(part):
-        if finite and orjson is not None:
+        if finite:
             rows = [
                 {"run": run, "tag": tag, "step": s, "wall_time": w, "value": v}
                 for s, w, v in zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
             ]
             yield orjson.dumps(rows)[1:-1].replace(b"},{", b"}\n{") + b"\n"
             continue
-        rows = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
-        text = "".join([f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in rows])
-        yield text.encode("utf-8", "surrogateescape")
+        triples = zip(steps.tolist(), walls.tolist(), values.tolist(), strict=True)
+        text = "".join(
+            [f'{head}{s},"wall_time":{num(w)},"value":{num(v)}}}\n' for s, w, v in triples]
+        )
+        yield text.encode("utf-8")
 
 
 Rows = Callable[[Slice], Iterator[bytes]]
@@ -123,18 +111,13 @@ def _write_parts(parts: list[Slice], rows_of: Rows, out: BinaryIO) -> None:
             out.write(chunk)
 
 
-def select(
-    logdir: Logdir,
-    tag_re: re.Pattern | None,
-    run_re: re.Pattern | None,
-    escape_names: bool = False,
-) -> list[Slice]:
+def select(logdir: Logdir, tag_re: re.Pattern | None, run_re: re.Pattern | None) -> list[Slice]:
     """Every series to export, whole, in run then tag order.
 
-    With ``escape_names`` control characters in run names and tags are shown as escapes (for
-    output going to a terminal); otherwise names are exactly as written.
+    Run names and tags are escaped (:func:`tbx_tui.term.sanitize.escape_name`) whatever the
+    output is: ``tbx-top runs --export - | head`` must not let a name drive the terminal.
     """
-    show = safe_text if escape_names else str
+    show = escape_name
     parts = []
     for run_name, run in logdir.runs.items():
         if run_re is not None and not run_re.search(run_name):
@@ -177,7 +160,7 @@ def _write_forked(groups: list[list[Slice]], rows_of: Rows, out: BinaryIO) -> No
     out.flush()
     children: list[tuple[int, BinaryIO]] = []
     for group in groups[1:]:
-        spool = tempfile.TemporaryFile()
+        spool: BinaryIO = tempfile.TemporaryFile()
         pid = os.fork()
         if pid == 0:  # child: format, then leave without running the parent's exit handlers
             status = 0
@@ -209,11 +192,10 @@ def write_export(
     tag_re: re.Pattern | None = None,
     run_re: re.Pattern | None = None,
     workers: int | None = None,
-    escape_names: bool = False,
 ) -> int:
     """Write every scalar point of ``logdir`` to ``out``; return the number of rows."""
     rows_of: Rows = jsonl_rows if jsonl else csv_rows
-    parts = select(logdir, tag_re, run_re, escape_names)
+    parts = select(logdir, tag_re, run_re)
     total = sum(p.hi - p.lo for p in parts)
     if not jsonl:
         out.write(HEADER.encode())
@@ -229,13 +211,15 @@ def export(
     path: str, target: str, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
 ) -> int:
     """The ``--export`` mode: read ``path`` once and write it to ``target``; exit status."""
-    logdir = Logdir(path)
-    logdir.refresh()
+    logdir = load_for_report(path)
+    if logdir is None:
+        return 1
+    for warning in logdir.warnings:
+        print(f"tbx-top: warning: {safe_text(warning)}", file=sys.stderr)
     jsonl = target.endswith(".jsonl")
     try:
         if target == "-":
-            tty = sys.stdout.isatty()  # names from files must not drive the terminal
-            write_export(logdir, sys.stdout.buffer, jsonl, tag_re, run_re, escape_names=tty)
+            write_export(logdir, sys.stdout.buffer, jsonl, tag_re, run_re)
             sys.stdout.buffer.flush()
         else:
             with open(target, "wb") as f:
@@ -247,4 +231,4 @@ def export(
     except OSError as exc:
         print(f"tbx-top: error: cannot write {target!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
+    return 0 if logdir.ok else 1

@@ -18,17 +18,17 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from tbx_tui.headless import sections
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.headless.report_json import render_json, run_json
 from tbx_tui.headless.summary_stats import (
     POINT_KINDS,
     RunReport,
     collect,
-    compact_number,
     point_stats,
     scalar_stats,
     trend_values,
@@ -36,6 +36,7 @@ from tbx_tui.headless.summary_stats import (
 from tbx_tui.term import termcaps
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, fit, pad, truncate
+from tbx_tui.view.numfmt import compact_number
 from tbx_tui.view.sparkline import sparkline
 
 __all__ = ["POINT_KINDS", "SECTIONS", "RunReport", "Style", "add_section", "collect", "report"]
@@ -269,11 +270,16 @@ def _run_header(view: RunReport, style: Style) -> str:
     return style.paint(style.line(text), "run")
 
 
-def render_text(logdir: str, views: list[RunReport], style: Style) -> list[str]:
-    """The whole text report as lines, none wider than ``style.width``."""
+def render_text(
+    logdir: str, views: list[RunReport], style: Style, warnings: Sequence[str] = ()
+) -> list[str]:
+    """The whole text report as lines, none wider than ``style.width``; ``warnings`` are the
+    logdir's own (unreadable folders, an unreachable store)."""
     n = len(views)
     title = f"{style.text(logdir)}: {n} run{'s' if n != 1 else ''}"
     lines = [style.paint(style.line(title), "head")]
+    for warning in warnings:
+        lines.append(style.paint(style.line(f"warning: {style.text(warning)}"), "warn"))
     if not views:
         lines.append(style.line("no event files found"))
     for view in views:
@@ -303,16 +309,6 @@ def use_color(stream: TextIO) -> bool:
         return False
 
 
-def locale_forced_utf8() -> bool:
-    """Whether Python writes UTF-8 only because the locale is C/POSIX (PEP 538/540).
-
-    Python then switches to UTF-8 on its own, but the locale still declares an ASCII terminal:
-    ``LANG=C tbx-top --once`` must print ASCII. An explicit ``PYTHONUTF8``, ``-X utf8`` or
-    ``PYTHONIOENCODING`` is the user's choice and wins.
-    """
-    return termcaps.python_forced_utf8()
-
-
 def style_for(stream: TextIO, args: argparse.Namespace | None = None) -> Style:
     width = getattr(args, "width", None) or shutil.get_terminal_size().columns
     encoding = getattr(stream, "encoding", None) or "ascii"
@@ -331,11 +327,14 @@ def report(
 ) -> int:
     """Print the ``--once`` report (text, or JSON with ``args.json``); return the exit code."""
     out = stream if stream is not None else sys.stdout
-    views = collect(logdir, tag_re, run_re)
+    ld = load_for_report(logdir)
+    if ld is None:
+        return 1
+    views = collect(ld, tag_re, run_re)
     if getattr(args, "json", False):
-        text = render_json(logdir, views)
+        text = render_json(logdir, views, ld.warnings)
     else:
-        text = "\n".join(render_text(logdir, views, style_for(out, args)))
+        text = "\n".join(render_text(logdir, views, style_for(out, args), ld.warnings))
     try:
         out.write(text + "\n")
         out.flush()
@@ -343,4 +342,4 @@ def report(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
         return 1
-    return 0
+    return 0 if ld.ok else 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from tbx_tui.headless.summary_stats import RunReport, json_number, point_stats, scalar_stats
+from tbx_tui.headless.summary_stats import RunReport, point_stats, scalar_stats
 from tbx_tui.read.store import Point
+from tbx_tui.term.sanitize import valid_unicode
+from tbx_tui.view.numfmt import json_number
 
 
 def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
@@ -54,7 +57,22 @@ def run_json(view: RunReport) -> dict[str, Any]:
     return doc
 
 
-def render_json(logdir: str, views: list[RunReport]) -> str:
-    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte can get out)."""
-    doc = {"logdir": logdir, "runs": [run_json(v) for v in views]}
-    return json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=2)
+def _valid(value: Any) -> Any:
+    """``value`` with every string in it (keys too) free of surrogates."""
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {_valid(k): _valid(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    return value
+
+
+def render_json(logdir: str, views: list[RunReport], warnings: Sequence[str] = ()) -> str:
+    """The whole report as one JSON document, ASCII only (so no raw C0/C1 byte or bidi control
+    can get out: JSON's own escapes spell them). Names keep their exact characters, except
+    bytes that are not UTF-8 (a Latin-1 folder name), which are spelled ``\\xNN`` so that the
+    document holds no lone surrogate (strict parsers reject those). ``warnings`` are the
+    logdir's own (unreadable folders, an unreachable store)."""
+    doc = {"logdir": logdir, "warnings": list(warnings), "runs": [run_json(v) for v in views]}
+    return json.dumps(_valid(doc), ensure_ascii=True, allow_nan=False, indent=2)

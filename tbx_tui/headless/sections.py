@@ -16,7 +16,7 @@ from typing import Any
 from tbx_tui.term import termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, truncate
-from tbx_tui.view import histo, hparams_table, imagecells, waterfall
+from tbx_tui.view import histo, hparams_table, imagecells, numfmt, waterfall
 
 INDENT = "  "
 #: Rows a waterfall / an image / a text summary may take in the report.
@@ -46,7 +46,7 @@ def _steps(n: int) -> str:
 
 
 def _value(x: float) -> str:
-    return waterfall.format_number(float(x))
+    return numfmt.short(float(x))
 
 
 # --------------------------------------------------------------------------- histograms
@@ -129,7 +129,10 @@ def _cells_lines(cells: imagecells.Cells, color: bool) -> list[str]:
         return list(cells.chars)
     out = []
     for row in cells.runs():
-        parts = [f"\x1b[38;2;{f[0]};{f[1]};{f[2]};48;2;{b[0]};{b[1]};{b[2]}m{t}" for t, f, b in row]
+        parts = []
+        for t, f, b in row:
+            assert b is not None  # half-blocks carry a background colour per cell
+            parts.append(f"\x1b[38;2;{f[0]};{f[1]};{f[2]};48;2;{b[0]};{b[1]};{b[2]}m{t}")
         out.append("".join(parts) + "\x1b[0m")
     return out
 
@@ -139,7 +142,7 @@ def draw_image(img: Any, mode: str, cols: int, rows: int, color: bool) -> list[s
     if mode in ("halfblock", "ascii"):
         cells = imagecells.to_cells(img, cols, rows, mode, upscale=True)
         return _cells_lines(cells, color)
-    cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
+    cw, ch = imagecells.fit(img.width, img.height, cols, rows)
     if mode == "sixel":
         px_w, px_h = cw * CELL_PX[0], ch * CELL_PX[1]
         scale = min(px_w / img.width, px_h / img.height, 1.0)

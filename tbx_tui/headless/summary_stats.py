@@ -14,7 +14,6 @@ import numpy as np
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import Point, Run, ScalarSeries
-from tbx_tui.view import numfmt
 
 
 @dataclass(frozen=True)
@@ -77,26 +76,6 @@ def trend_values(series: ScalarSeries) -> np.ndarray:
     """The series' values ordered by step (stable: arrival order among equal steps)."""
     order = np.argsort(series.steps, kind="stable")
     return series.values[order]
-
-
-def json_number(value: float | int | None) -> float | int | str | None:
-    """A number as JSON allows it: non-finite floats become "nan", "inf" or "-inf"."""
-    if value is None or isinstance(value, int | bool):
-        return value
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
-def compact_number(value: float | int | None, digits: int = 5) -> str:
-    """A short human spelling: ``4242.5``, ``1.23e-05``, ``nan``, ``inf``, ``-inf``, ``-``."""
-    if value is None:
-        return "-"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    return numfmt.compact(float(value), digits)
 
 
 #: Non-scalar kinds in report order, with their singular names.

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from google.protobuf.message import DecodeError
 
 from tbx_tui.read.events import apply_event, parse_event, touches_scalars
 from tbx_tui.read.fastdecode import PlainScalars, match_plain_scalars
 from tbx_tui.read.store import BlobRef, Run, ScalarSeries
 
+#: What a well-framed record with lying content raises while it is applied: each is one counted
+#: warning for that record, and reading goes on.
+DAMAGE = (ValueError, TypeError, IndexError, OverflowError, DecodeError)
 #: Below this many records a batch is decoded record by record.
 FAST_MIN_RECORDS = 256
 
@@ -33,7 +37,7 @@ def _apply(run: Run, event, offset: int, length: int, ctx: tuple[str, int, str])
     path, base, name = ctx
     try:
         apply_event(run, event, BlobRef(path, base + offset, length))
-    except (ValueError, TypeError, IndexError) as exc:
+    except DAMAGE as exc:
         run.add_warning(f"{name}: record at byte {base + offset - 12}: {exc}")
 
 

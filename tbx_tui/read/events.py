@@ -8,11 +8,14 @@ applies restarts (``SessionLog.START`` discards the run's points at or after its
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from google.protobuf.message import DecodeError
 
 from tbx_tui.proto import event_pb2, hparams_pb2, summary_pb2, tensor_pb2, types_pb2
 from tbx_tui.read.store import BlobRef, ImageInfo, Point, Run, ScalarSeries
+from tbx_tui.storage.files import read_range
 
 _DTYPES: dict[int, np.dtype] = {
     types_pb2.DT_FLOAT: np.dtype("<f4"),
@@ -33,39 +36,77 @@ _DTYPES: dict[int, np.dtype] = {
 _START = event_pb2.SessionLog.START
 
 
+#: A tensor may store one value for a shape of many (TensorFlow does so for a constant fill);
+#: spreading it is allowed up to this many elements. Beyond, the shape is a claim the bytes do
+#: not back: nothing is allocated for it.
+MAX_BROADCAST = 1 << 16
+
+
+def claimed_size(t: tensor_pb2.TensorProto) -> int:
+    """The element count a tensor's shape claims (Python ints: no overflow; -1 if a dim is)."""
+    size = 1
+    for d in t.tensor_shape.dim:
+        if d.size < 0:
+            return -1
+        size *= d.size
+    return size
+
+
+def _stored_values(t: tensor_pb2.TensorProto, dtype: np.dtype) -> np.ndarray:
+    """The values a numeric tensor actually holds, flat, in their stored dtype."""
+    if t.tensor_content:
+        if len(t.tensor_content) % dtype.itemsize:
+            raise ValueError(f"tensor content of {len(t.tensor_content)} bytes is not whole values")
+        return np.frombuffer(t.tensor_content, dtype=dtype)
+    if t.dtype in (types_pb2.DT_HALF, types_pb2.DT_BFLOAT16):
+        halves = np.asarray(t.half_val, dtype=np.int64)
+        if halves.size and (halves.min() < 0 or halves.max() > 0xFFFF):
+            raise ValueError("half_val holds a value that is not 16 bits")
+        return halves.astype(np.uint16).view(dtype)
+    if t.dtype == types_pb2.DT_FLOAT:
+        return np.asarray(t.float_val, dtype=np.float32)
+    if t.dtype == types_pb2.DT_DOUBLE:
+        return np.asarray(t.double_val, dtype=np.float64)
+    if t.dtype == types_pb2.DT_INT64:
+        return np.asarray(t.int64_val, dtype=np.int64)
+    if t.dtype == types_pb2.DT_UINT64:
+        return np.asarray(t.uint64_val, dtype=np.uint64)
+    if t.dtype == types_pb2.DT_UINT32:
+        return np.asarray(t.uint32_val, dtype=np.uint32)
+    if t.dtype == types_pb2.DT_BOOL:
+        return np.asarray(t.bool_val, dtype=bool)
+    return np.asarray(t.int_val, dtype=np.int64)
+
+
 def tensor_to_array(t: tensor_pb2.TensorProto) -> np.ndarray:
-    """A numeric TensorProto as a float64 numpy array of its shape."""
-    shape = tuple(d.size for d in t.tensor_shape.dim)
+    """A numeric TensorProto as a float64 numpy array of its shape.
+
+    The shape is checked against the values present before anything of its size is allocated:
+    a single stored value spreads over at most :data:`MAX_BROADCAST` elements, any other
+    mismatch is a ``ValueError``.
+    """
     dtype = _DTYPES.get(t.dtype)
     if dtype is None:
         raise ValueError(f"unsupported tensor dtype {types_pb2.DataType.Name(t.dtype)}")
-    if t.tensor_content:
-        arr = np.frombuffer(t.tensor_content, dtype=dtype)
-    elif t.dtype in (types_pb2.DT_HALF, types_pb2.DT_BFLOAT16):
-        arr = np.asarray(t.half_val, dtype=np.uint16).view(dtype)
-    elif t.dtype == types_pb2.DT_FLOAT:
-        arr = np.asarray(t.float_val, dtype=np.float32)
-    elif t.dtype == types_pb2.DT_DOUBLE:
-        arr = np.asarray(t.double_val, dtype=np.float64)
-    elif t.dtype in (types_pb2.DT_INT64,):
-        arr = np.asarray(t.int64_val, dtype=np.int64)
-    elif t.dtype == types_pb2.DT_UINT64:
-        arr = np.asarray(t.uint64_val, dtype=np.uint64)
-    elif t.dtype == types_pb2.DT_UINT32:
-        arr = np.asarray(t.uint32_val, dtype=np.uint32)
-    elif t.dtype == types_pb2.DT_BOOL:
-        arr = np.asarray(t.bool_val, dtype=bool)
-    else:
-        arr = np.asarray(t.int_val, dtype=np.int64)
+    shape = tuple(d.size for d in t.tensor_shape.dim)
+    size = claimed_size(t)
+    arr = _stored_values(t, dtype)
+    if arr.size != size and not (arr.size == 1 and 0 <= size <= MAX_BROADCAST):
+        raise ValueError(f"tensor shape {list(shape)} claims {size} values, {arr.size} present")
     if t.dtype == types_pb2.DT_BFLOAT16:
         arr = (arr.astype(np.uint32) << 16).view(np.float32)
     arr = arr.astype(np.float64)
-    size = int(np.prod(shape)) if shape else 1
-    if arr.size == 1 and size != 1:
-        arr = np.full(size, arr[0])  # TF stores a repeated single value once
     if arr.size != size:
-        raise ValueError(f"tensor holds {arr.size} values for shape {shape}")
+        arr = np.full(size, arr[0])  # TF stores a repeated single value once
     return arr.reshape(shape)
+
+
+def tensor_scalar(t: tensor_pb2.TensorProto) -> float:
+    """The one value of a scalar tensor (shape ``[]``, ``[1]``, ``[1, 1]``...)."""
+    size = claimed_size(t)
+    if size != 1:
+        raise ValueError(f"scalar tensor of shape {[d.size for d in t.tensor_shape.dim]}")
+    return float(tensor_to_array(t).reshape(()))
 
 
 def histogram_proto_to_buckets(h: summary_pb2.HistogramProto) -> np.ndarray:
@@ -98,7 +139,10 @@ def _hparam_value(v) -> object:
 
 
 def _decode_hparams(run: Run, content: bytes) -> None:
-    data = hparams_pb2.HParamsPluginData.FromString(content)
+    try:
+        data = hparams_pb2.HParamsPluginData.FromString(content)
+    except DecodeError as exc:
+        raise ValueError(f"undecodable hparams plugin data: {exc}") from exc
     which = data.WhichOneof("data")
     if which == "session_start_info":
         hparams = data.session_start_info.hparams  # a protobuf map: no stable order
@@ -146,13 +190,13 @@ def _decode_value(
         _add_point(run.images, tag, Point(step, wall, [info]))
     elif kind == "audio":
         a = value.audio
-        meta = {
+        sound = {
             "sample_rate": a.sample_rate,
             "channels": a.num_channels,
             "frames": a.length_frames,
             "content_type": a.content_type,
         }
-        _add_point(run.audio, tag, Point(step, wall, [meta]))
+        _add_point(run.audio, tag, Point(step, wall, [sound]))
     elif kind == "tensor":
         _decode_tensor(run, tag, value.tensor, step, wall, ref, index)
     elif tag:
@@ -164,13 +208,11 @@ def _decode_tensor(
 ) -> None:
     plugin = run.plugins.get(tag, "")
     if plugin == "scalars":
-        arr = tensor_to_array(t)
-        if arr.size != 1:
-            raise ValueError(f"scalar tensor of shape {arr.shape}")
+        value = tensor_scalar(t)
         series = run.scalars.get(tag)
         if series is None:
             series = run.scalars[tag] = ScalarSeries()
-        series.append(step, wall, float(arr.reshape(())))
+        series.append(step, wall, value)
     elif plugin == "histograms":
         arr = tensor_to_array(t)
         if arr.size == 0:
@@ -189,7 +231,10 @@ def _decode_tensor(
         texts = [s.decode("utf-8", "replace") for s in t.string_val]
         _add_point(run.texts, tag, Point(step, wall, "\n".join(texts)))
     elif plugin == "pr_curves":
-        _add_point(run.pr_curves, tag, Point(step, wall, tensor_to_array(t)))
+        arr = tensor_to_array(t)
+        if arr.ndim != 2 or arr.shape[0] != 6:
+            raise ValueError(f"pr_curves tensor of shape {list(arr.shape)}, not [6, N]")
+        _add_point(run.pr_curves, tag, Point(step, wall, arr))
     elif plugin == "audio":
         _add_point(run.audio, tag, Point(step, wall, [{"clips": max(len(t.string_val), 0)}]))
     else:
@@ -199,7 +244,8 @@ def _decode_tensor(
 def parse_event(payload: bytes | memoryview) -> event_pb2.Event:
     """Parse one record payload. Raises ``ValueError`` on a malformed event."""
     try:
-        return event_pb2.Event.FromString(payload)
+        # protobuf parses a memoryview in place (its stubs say bytes only)
+        return event_pb2.Event.FromString(cast(bytes, payload))
     except DecodeError as exc:
         raise ValueError(f"undecodable event: {exc}") from exc
 
@@ -229,16 +275,10 @@ def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
         run.purge_from(event.step)
 
 
-def decode_event(run: Run, payload: bytes | memoryview, ref: BlobRef) -> None:
-    """Decode one record payload into ``run``. Raises ``ValueError`` on a malformed event."""
-    apply_event(run, parse_event(payload), ref)
-
-
 def image_bytes(info: ImageInfo) -> bytes:
-    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file."""
-    with open(info.ref.path, "rb") as f:
-        f.seek(info.ref.offset)
-        payload = f.read(info.ref.length)
+    """Read the encoded bytes (PNG, JPEG, GIF...) of one image from its event file (local or
+    in an object store)."""
+    payload = read_range(info.ref.path, info.ref.offset, info.ref.offset + info.ref.length)
     event = event_pb2.Event.FromString(payload)
     value = event.summary.value[info.value_index]
     if value.WhichOneof("value") == "image":

@@ -12,6 +12,7 @@ through the protobuf decoder, in file order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -86,7 +87,8 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
         keep = valid[tag_ids]
         idx, walls, steps, values = idx[keep], walls[keep], steps[keep], values[keep]
         tag_ids, tags = _intern_tags(data, tag_at[keep], tag_len[keep])
-    return PlainScalars(idx, tag_ids, tags, steps.view(np.int64), walls, values)
+    utf8_tags = cast(list[str], tags)  # the records whose tag is not UTF-8 are out
+    return PlainScalars(idx, tag_ids, utf8_tags, steps.view(np.int64), walls, values)
 
 
 def _utf8(raw: bytes) -> str | None:

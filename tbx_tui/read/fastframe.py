@@ -152,6 +152,7 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
         still_resyncing = pos + record.HEADER_SIZE > end
     while pos + record.HEADER_SIZE <= end:
         starts, stop = _follow(buf, pos, end)
+        verdict: record.Verdict | None = None
         if starts.size:
             lens = byte_view(buf, "<u8")[starts].astype(np.int64)
             u8, u16 = np.frombuffer(buf, dtype=np.uint8), byte_view(buf, "<u2")
@@ -162,23 +163,34 @@ def frame(buf: bytes, resyncing: bool = False, base: int = 0) -> FrameResult:
                 stop = int(starts[cut])
                 starts, lens = starts[:cut], lens[:cut]
             ok = _data_crc_ok(buf, starts, lens)
-            for i in np.flatnonzero(~ok):
-                warnings.append(
-                    f"bad data CRC in record at byte {base + int(starts[i])}; record skipped"
-                )
+            for i in np.flatnonzero(~ok).tolist():  # each judged as the careful scanner does
+                judged = record.judge(buf, int(starts[i]), int(lens[i]), end, base, resync)
+                if judged.action == "skip":
+                    warnings.append(judged.warning)
+                    continue
+                verdict, stop = judged, int(starts[i])
+                starts, lens, ok = starts[:i], lens[:i], ok[:i]
+                break
             offsets.append(starts[ok] + record.HEADER_SIZE)
             lengths.append(lens[ok])
         pos = stop
-        if pos + record.HEADER_SIZE > end:
+        if verdict is None:
+            if pos + record.HEADER_SIZE > end:
+                break
+            length = record.header_length(buf, pos)
+            if length < 0:
+                raw = _U64(buf, pos)[0]
+                what = "absurd length" if raw > record.MAX_RECORD_BYTES else "bad length CRC"
+                warnings.append(f"{what} at byte {base + pos}; resynchronised")
+                pos = resync(buf, pos + 1, end)
+                still_resyncing = pos + record.HEADER_SIZE > end
+                continue
+            if pos + length + record.OVERHEAD <= end:
+                continue  # a valid header the blind walk stopped at (after a cut): go on from it
+            verdict = record.judge(buf, pos, length, end, base, resync)
+        if verdict.action == "wait":
             break
-        length = record._header_ok(buf, pos)
-        if length >= 0:
-            if pos + length + record.OVERHEAD > end:
-                break  # a write in progress
-            continue  # a valid header the blind walk stopped at (after a cut): go on from it
-        raw = _U64(buf, pos)[0]
-        what = "absurd length" if raw > record.MAX_RECORD_BYTES else "bad length CRC"
-        warnings.append(f"{what} at byte {base + pos}; resynchronised")
+        warnings.append(verdict.warning)
         pos = resync(buf, pos + 1, end)
         still_resyncing = pos + record.HEADER_SIZE > end
     if offsets:

@@ -1,84 +1,106 @@
-"""The logdir model: run discovery and tailing of every event file.
+"""The logdir model: run discovery and tailing of every event file, local or in an object store.
 
 :class:`Logdir` is synchronous and knows nothing about threads: call :meth:`Logdir.refresh` (from
 a poll loop, a file-system watcher callback or a worker) and it reads only the bytes that were
-added since the last call. A file that shrank or was replaced (new inode) makes its run be read
-again from scratch; a run whose event files are gone is dropped.
+added since the last call. All file access goes through :mod:`tbx_tui.storage.files`, so a URL
+(``s3://bucket/prefix``, any fsspec protocol) is read exactly like a local folder: one listing per
+refresh, then ranged reads of the new bytes.
+
+A file that shrank, was replaced (new inode) or was rewritten in place (the bytes already read
+changed: ``cp``, ``scp``, ``open('wb')``) makes its run be read again from scratch; a run whose
+event files are gone is dropped. Each new :class:`~tbx_tui.read.store.Run` takes its versions from
+a process-wide counter, so a re-read run is always newer than any view of the old one.
+
+Problems that are not damage inside a file are logdir warnings (:attr:`Logdir.warnings`), each
+said once: a folder that cannot be read ("permission denied: PATH"), a store that cannot be
+reached (retried with a growing delay; runs already read are kept meanwhile).
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
 from tbx_tui.read.store import Run
+from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
 from tbx_tui.tfrecord import record
 
-#: Bytes read per system call on a first read of a big file.
+#: Bytes read per call on a first read of a big file.
 READ_CHUNK = 16 << 20
 #: From this many new bytes on, framing is vectorised (same results, see fastframe).
 FAST_MIN_BYTES = 64 << 10
+#: Bytes of a file's start, and of the end of what was read, kept to recognise the file later.
+HEAD_BYTES = 64
+TAIL_BYTES = 16
+#: How often a remote logdir is listed by default (a listing is a request that costs money).
+REMOTE_POLL = 5.0
+#: Retry delays after a failed listing: doubling from FIRST up to MAX seconds.
+RETRY_FIRST = 1.0
+RETRY_MAX = 60.0
+#: Logdir warnings kept (each distinct message once).
+MAX_WARNINGS = 100
 
 
 def is_event_file(name: str) -> bool:
-    return "tfevents" in name and not name.endswith(".profile-empty")
+    """Event files: ``tfevents`` in the name; not profiler stubs, not dot-files (rsync temps)."""
+    return "tfevents" in name and not name.endswith(".profile-empty") and not name.startswith(".")
 
 
-def run_name(root: str, directory: str) -> str:
-    rel = os.path.relpath(directory, root)
-    return "." if rel == "." else rel.replace(os.sep, "/")
+def run_name(folder: str) -> str:
+    """The run name of a folder given relative to the logdir with ``/`` ("" is the logdir)."""
+    return folder or "."
 
 
-def discover(root: str) -> dict[str, list[str]]:
-    """Run name -> its event files (full paths, in name order)."""
-    runs: dict[str, list[str]] = {}
-    stack = [root]
-    while stack:
-        directory = stack.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        files = []
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif is_event_file(entry.name) and entry.is_file():
-                    files.append(entry.path)
-            except OSError:
-                continue
-        if files:
-            runs[run_name(root, directory)] = sorted(files, key=os.path.basename)
-    return runs
+def _under(name: str, folder: str) -> bool:
+    return folder == "" or name == folder or name.startswith(folder + "/")
 
 
 @dataclass
 class FileState:
-    """How far one event file has been read."""
+    """How far one event file has been read, and what identifies the bytes read so far."""
 
     path: str
-    inode: int = -1
+    ident: object = None  # inode (local) or ETag (remote) when last seen
+    mtime: object = None
     offset: int = 0  # bytes of the file read so far
     size: int = 0  # its size when last seen
     pending: bytes = b""  # an incomplete record at the end, kept for the next read
     resyncing: bool = False
     warnings: int = 0
+    head: bytes = b""  # the file's first HEAD_BYTES (fewer while it is shorter)
+    tail: bytes = b""  # the last TAIL_BYTES read, ending at ``offset``
+    failed: bool = False  # the last read failed (said once until a read succeeds)
 
 
 @dataclass
 class RunState:
     run: Run
     files: dict[str, FileState] = field(default_factory=dict)
+    #: The run's files as last listed, when all of them were read to their end then.
+    done: list[FileInfo] | None = None
+
+
+class Rewritten(Exception):
+    """The bytes already read of a file are not there any more: re-read its run."""
 
 
 class Logdir:
-    """Every run under ``root``, kept up to date by :meth:`refresh`."""
+    """Every run under ``root`` (a folder or a URL), kept up to date by :meth:`refresh`.
 
-    def __init__(self, root: str) -> None:
-        self.root = os.path.abspath(root)
+    Raises :class:`~tbx_tui.storage.location.MissingBackend` for a URL whose fsspec backend is
+    not installed.
+    """
+
+    def __init__(self, root: str, storage: Storage | None = None) -> None:
+        self.storage = storage if storage is not None else open_storage(os.fspath(root))
+        self.root = self.storage.root
+        self.remote = self.storage.remote
         self._runs: dict[str, RunState] = {}
         self._budget = 0
         #: False when the last refresh stopped at its ``max_bytes`` with bytes left unread.
@@ -86,97 +108,203 @@ class Logdir:
         #: Bytes read so far, and the size of every event file seen (for a progress display).
         self.bytes_read = 0
         self.bytes_seen = 0
+        #: Whether a listing of the logdir has succeeded yet.
+        self.listed = False
+        #: Logdir warnings, oldest first, each distinct message once.
+        self.warnings: list[str] = []
+        self._said: set[str] = set()
+        self._unseen: list[str] = []
+        self._failures = 0
+        self._retry_at = 0.0
 
     @property
     def runs(self) -> dict[str, Run]:
         """Run name -> Run, in name order."""
         return {name: self._runs[name].run for name in sorted(self._runs)}
 
-    def file_states(self, run: str) -> list[FileState]:
-        return list(self._runs[run].files.values())
+    @property
+    def ok(self) -> bool:
+        """Whether the last refresh listed the logdir and read without a store error."""
+        return self.listed and self._failures == 0
 
-    def refresh(self, max_bytes: int | None = None) -> set[str]:
-        """Read what is new on disk; return the names of runs that changed (added, grew, gone).
+    def take_warnings(self) -> list[str]:
+        """Warnings added since the last call (for a UI that shows each one once)."""
+        out, self._unseen = self._unseen, []
+        return out
+
+    def _warn(self, message: str, *, again: bool = False) -> None:
+        if message in self._said and not again:
+            return
+        self._said.add(message)
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+        self._unseen.append(message)
+
+    def refresh(self, max_bytes: int | None = None, *, wait: bool = True) -> set[str]:
+        """Read what is new; return the names of runs that changed (added, grew, gone).
 
         With ``max_bytes`` it stops after reading about that many bytes (runs and files keep
         their name order, so the result is as if read in one go) and sets ``complete`` to False
-        when bytes are left: call again to go on. A long first load can so show progress and
-        fill in charts as it goes.
+        when bytes are left: call again to go on. After a failed listing, calls return at once
+        until the retry delay has passed (``wait=False`` tries anyway).
         """
         self._budget = max_bytes if max_bytes is not None else 1 << 62
         self.complete = True
+        if wait and time.monotonic() < self._retry_at:
+            return set()
+        try:
+            listing = self.storage.list(is_event_file)
+        except OSError as exc:
+            self._failed(exc)
+            return set()
+        self.listed = True
+        for path in listing.denied.values():
+            self._warn(f"permission denied: {path}")
         changed: set[str] = set()
-        found = discover(self.root)
+        found = {run_name(folder): files for folder, files in listing.folders.items()}
         for name in list(self._runs):
-            if name not in found:
+            hidden = any(_under(name, folder) for folder in listing.denied)
+            if name not in found and not hidden:  # under an unreadable folder: kept as it was
                 del self._runs[name]
                 changed.add(name)
-        for name, paths in found.items():
-            state = self._runs.get(name)
-            if state is None:
-                state = self._runs[name] = RunState(Run(name))
-                changed.add(name)
-            if self._read_run(state, paths):
-                changed.add(name)
+        try:
+            for name, files in found.items():
+                state = self._runs.get(name)
+                if state is None:
+                    state = self._runs[name] = RunState(Run(name))
+                    changed.add(name)
+                if self._read_run(state, files):
+                    changed.add(name)
+        except StorageError as exc:  # the store went away mid-refresh: what was read is kept
+            self._failed(exc)
+            self.complete = True
+        else:
+            self._failures = 0
         self.bytes_seen = sum(
             fs.size for state in self._runs.values() for fs in state.files.values()
         )
         return changed
 
-    def _read_run(self, state: RunState, paths: list[str]) -> bool:
-        for path in state.files:
-            if path not in paths:  # a file vanished: what it gave can't be told apart, reread
-                return self._restart(state, paths)
+    def _failed(self, exc: OSError) -> None:
+        self._failures += 1
+        delay = min(RETRY_FIRST * 2 ** (self._failures - 1), RETRY_MAX)
+        self._retry_at = time.monotonic() + delay
+        if self._failures == 1:  # once per outage
+            self._warn(f"{exc} (retrying)", again=True)
+
+    def _read_run(self, state: RunState, files: list[FileInfo]) -> bool:
+        if files == state.done:  # an idle run: one comparison of tuples, no Python per file
+            return False
+        state.done = None
+        current = {info.path for info in files}
+        if any(path not in current for path in state.files):  # a file vanished: reread
+            return self._restart(state, files)
         changed = False
-        for path in paths:
-            fs = state.files.get(path)
-            if fs is None:
-                fs = state.files[path] = FileState(path)
-                changed = True
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            if fs.inode not in (-1, st.st_ino) or st.st_size < fs.offset:
-                return self._restart(state, paths)
-            fs.inode = st.st_ino
-            fs.size = st.st_size
-            if st.st_size > fs.offset:
-                if self._budget <= 0:  # keep file order: nothing after an unfinished file
-                    self.complete = False
-                    continue
-                changed |= self._read_file(state.run, fs, st.st_size)
+        try:
+            for info in files:
+                fs = state.files.get(info.path)
+                if fs is None:
+                    fs = state.files[info.path] = FileState(info.path)
+                    changed = True
+                elif info.size == fs.size and info.mtime == fs.mtime and info.ident == fs.ident:
+                    if fs.offset >= info.size:
+                        continue  # the common case on an idle logdir: nothing to do
+                else:
+                    self._check_same(fs, info)
+                fs.ident, fs.mtime, fs.size = info.ident, info.mtime, info.size
+                if info.size > fs.offset:
+                    if self._budget <= 0:  # keep file order: nothing after an unfinished file
+                        self.complete = False
+                        continue
+                    changed |= self._read_file(state.run, fs, info.size)
+        except Rewritten:
+            return self._restart(state, files)
+        if all(fs.offset >= fs.size for fs in state.files.values()):
+            state.done = files
         return changed
 
-    def _restart(self, state: RunState, paths: list[str]) -> bool:
-        state.run = Run(state.run.name)
+    def _check_same(self, fs: FileState, info: FileInfo) -> None:
+        """Raise :class:`Rewritten` unless ``info`` still starts with the bytes read so far."""
+        if info.size < fs.offset:
+            raise Rewritten
+        if fs.ident is not None and info.ident != fs.ident and not self.remote:
+            raise Rewritten  # a new inode: replaced (rsync renames its temp file over it)
+        if fs.offset == 0:
+            return
+        # same inode (or a new ETag) and at least as long: compare what was read before. Local
+        # files check their start and the end of what was read; a remote file's end is checked
+        # by the read of its new bytes, which starts TAIL_BYTES early (one request).
+        if not self.remote and self._differs(fs.path, 0, fs.head):
+            raise Rewritten
+        if info.size == fs.offset and self._differs(fs.path, fs.offset - len(fs.tail), fs.tail):
+            raise Rewritten
+
+    def _differs(self, path: str, start: int, expected: bytes) -> bool:
+        """Whether the file no longer holds ``expected`` at ``start`` (False if unreadable now:
+        the read that follows says so, and what was read is kept)."""
+        if not expected:
+            return False
+        try:
+            return self.storage.read(path, start, start + len(expected)) != expected
+        except StorageError:
+            raise
+        except OSError:
+            return False
+
+    def _restart(self, state: RunState, files: list[FileInfo]) -> bool:
+        state.run = Run(state.run.name)  # versions from the process-wide counter: newer
         state.files = {}
-        self._read_run(state, paths)
+        state.done = None
+        self._read_run(state, files)
         return True
 
     def _read_file(self, run: Run, fs: FileState, size: int) -> bool:
+        back = len(fs.tail)
         try:
-            with open(fs.path, "rb") as f:
-                f.seek(fs.offset)
-                while fs.offset < size:
-                    if self._budget <= 0:
-                        self.complete = False
-                        break
-                    chunk = f.read(min(READ_CHUNK, size - fs.offset, self._budget))
-                    if not chunk:
-                        break
-                    fs.offset += len(chunk)
-                    self._budget -= len(chunk)
-                    self.bytes_read += len(chunk)
-                    self._consume(run, fs, chunk)
+            while fs.offset < size:
+                if self._budget <= 0:
+                    self.complete = False
+                    break
+                start = fs.offset - back
+                end = fs.offset + min(READ_CHUNK, size - fs.offset, self._budget)
+                data = self.storage.read(fs.path, start, end)
+                if back:
+                    if data[:back] != fs.tail:
+                        raise Rewritten
+                    data = data[back:]
+                    back = 0
+                if not data:
+                    break
+                self._remember(fs, data)
+                fs.offset += len(data)
+                self._budget -= len(data)
+                self.bytes_read += len(data)
+                self._consume(run, fs, data)
+        except (Rewritten, StorageError):
+            raise
         except OSError as exc:
-            run.add_warning(f"{os.path.basename(fs.path)}: cannot read: {exc.strerror}")
+            if not fs.failed:  # once, not on every refresh
+                fs.failed = True
+                fs.warnings += 1
+                reason = "permission denied" if isinstance(exc, PermissionError) else "cannot read"
+                detail = "" if isinstance(exc, PermissionError) else f" ({exc.strerror or exc})"
+                run.add_warning(f"{reason}: {fs.path}{detail}")
+            return True
+        fs.failed = False
         return True
+
+    @staticmethod
+    def _remember(fs: FileState, data: bytes) -> None:
+        if len(fs.head) < HEAD_BYTES:
+            fs.head += data[: HEAD_BYTES - len(fs.head)]
+        fs.tail = (fs.tail + data[-TAIL_BYTES:])[-TAIL_BYTES:]
 
     def _consume(self, run: Run, fs: FileState, chunk: bytes) -> None:
         buf = fs.pending + chunk if fs.pending else chunk
         base = fs.offset - len(buf)  # file offset of buf[0]
         name = os.path.basename(fs.path)
+        offsets: Sequence[int] | np.ndarray
+        lengths: Sequence[int] | np.ndarray
         if len(buf) >= FAST_MIN_BYTES:
             framed = fastframe.frame(buf, resyncing=fs.resyncing, base=base)
             offsets, lengths = framed.offsets, framed.lengths
@@ -192,3 +320,16 @@ class Logdir:
         decode_records(run, buf, offsets, lengths, fs.path, base, name)
         fs.pending = buf[consumed:]
         fs.resyncing = resyncing
+
+
+def load(root: str, attempts: int = 4) -> Logdir:
+    """A logdir read once, for the headless modes: a failed listing or read is retried up to
+    ``attempts`` times with growing delays (1, 2, 4 s); check :attr:`Logdir.ok` afterwards."""
+    logdir = Logdir(root)
+    logdir.refresh(wait=False)
+    for i in range(attempts - 1):
+        if logdir.ok:
+            break
+        time.sleep(RETRY_FIRST * 2**i)
+        logdir.refresh(wait=False)
+    return logdir

@@ -2,8 +2,8 @@
 
 The reader mutates its :class:`~tbx_tui.read.store.Run` objects while it reads; the app must never
 look at them from another thread. A :class:`RunView` holds array *views* cut at a fixed length
-(appends only write past that length, so the views stay valid) and shallow copies of the small
-per-kind dicts. Taking one costs O(tags), not O(points).
+(appends only write past that length and a restart purges into new arrays, so the views stay
+valid) and shallow copies of the small per-kind dicts. Taking one costs O(tags), not O(points).
 """
 
 from __future__ import annotations

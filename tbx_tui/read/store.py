@@ -7,12 +7,24 @@ where their bytes are on disk (:class:`BlobRef`), so thousands of images cost li
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 _MIN_CAPACITY = 64
+_epochs = itertools.count(1)
+
+
+def first_version() -> int:
+    """Where a new series' or run's version starts: above every version any earlier one reached.
+
+    Versions come from one process-wide counter that never goes back (an epoch, shifted up 32
+    bits; changes count up from there), so a run that is read again from scratch is always newer
+    than any view taken of the old one.
+    """
+    return next(_epochs) << 32
 
 
 class ScalarSeries:
@@ -26,7 +38,7 @@ class ScalarSeries:
         self._values = np.empty(_MIN_CAPACITY, dtype=np.float64)
         self._n = 0
         #: Bumped on every change, so views can tell whether to redraw.
-        self.version = 0
+        self.version = first_version()
 
     def __len__(self) -> int:
         return self._n
@@ -78,14 +90,24 @@ class ScalarSeries:
         self.version += 1
 
     def purge_from(self, step: int) -> int:
-        """Drop points with ``step >= step``; return how many were dropped."""
+        """Drop points with ``step >= step``; return how many were dropped.
+
+        The kept points go to new arrays: views of the old ones (snapshots already handed to
+        the UI or a render thread) must never change under their holders.
+        """
         keep = self.steps < step
-        dropped = self._n - int(keep.sum())
+        k = int(keep.sum())
+        dropped = self._n - k
         if dropped:
-            k = self._n - dropped
-            self._steps[:k] = self.steps[keep]
-            self._walls[:k] = self.wall_times[keep]
-            self._values[:k] = self.values[keep]
+            cap = max(k * 2, _MIN_CAPACITY)
+            for name, column in (
+                ("_steps", self.steps),
+                ("_walls", self.wall_times),
+                ("_values", self.values),
+            ):
+                fresh = np.empty(cap, dtype=column.dtype)
+                fresh[:k] = column[keep]
+                setattr(self, name, fresh)
             self._n = k
             self.version += 1
         return dropped
@@ -163,7 +185,7 @@ class Run:
     #: Newest wall time of any event read.
     last_wall_time: float = 0.0
     #: Bumped whenever anything in the run changes.
-    version: int = 0
+    version: int = field(default_factory=first_version)
 
     def series(self, kind: str) -> dict[str, list[Point]]:
         return getattr(self, kind)

@@ -40,7 +40,7 @@ def quantize(img: Image.Image, colors: int) -> tuple[np.ndarray, np.ndarray]:
         q = img.quantize(palette=palette, dither=plain)
     idx = np.asarray(q, dtype=np.int16)
     used = int(idx.max()) + 1
-    pal = np.array(q.getpalette()[: 3 * used], dtype=np.int64).reshape(-1, 3)
+    pal = np.array((q.getpalette() or [])[: 3 * used], dtype=np.int64).reshape(-1, 3)
     return idx, pal
 
 

@@ -99,7 +99,7 @@ _SIXEL_TERMS = ("foot", "mlterm", "yaft", "contour", "xterm-sixel", "mintty")
 
 
 def utf8_ok(encoding: str | None) -> bool:
-    return bool(encoding) and encoding.lower().replace("-", "").replace("_", "") in (
+    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") in (
         "utf8",
         "utf8sig",
     )
@@ -223,7 +223,10 @@ def cell_pixels(fd: int | None = None) -> tuple[int, int] | None:
     except ImportError:  # pragma: no cover - Windows
         return None
     try:
-        fd = sys.__stdout__.fileno() if fd is None else fd
+        if fd is None:
+            if sys.__stdout__ is None:
+                return None
+            fd = sys.__stdout__.fileno()
         raw = fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8)
     except (AttributeError, OSError, ValueError):
         return None

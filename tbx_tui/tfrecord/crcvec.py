@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tbx_tui.tfrecord.record import MASK_DELTA
+from tbx_tui.tfrecord.record import mask_crc
 
 POLY = 0x82F63B78  # CRC-32C (Castagnoli), reflected
 
@@ -68,7 +68,7 @@ _POSITIONS = _PositionTables()
 
 
 def _mask(crc: np.ndarray) -> np.ndarray:
-    return (((crc >> 15) | (crc << 17)) + np.uint32(MASK_DELTA)).astype(np.uint32)
+    return mask_crc(crc).astype(np.uint32, copy=False)
 
 
 def byte_view(buf: bytes, dtype: str) -> np.ndarray:

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps
+from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
@@ -28,10 +29,11 @@ from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.views.registry import VIEWS
+from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.views.registry import VIEWS, SyncedView
 
 if TYPE_CHECKING:  # imported on workers after the first frame (they pull in numpy, plotext, PIL)
-    from tbx_tui.tui.loader import DataChanged, LoadFailed
+    from tbx_tui.tui.loader import DataChanged, LoadFailed, LogdirWarning
     from tbx_tui.tui.views.scalars import ChartCard
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
@@ -49,7 +51,8 @@ class MainScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def on_resize(self) -> None:
-        self.app.check_size()
+        if isinstance(self.app, TbxTop):
+            self.app.check_size()
 
 
 class TbxTop(App[int]):
@@ -68,6 +71,7 @@ class TbxTop(App[int]):
         display_name: str | None = None,
         images: str = "auto",
         ascii: bool = False,
+        sixel_limit: tuple[int, int] | None = None,
     ) -> None:
         super().__init__()
         self.logdir = logdir
@@ -77,12 +81,12 @@ class TbxTop(App[int]):
         self.ascii = ascii
         self.glyphs = termcaps.glyphs(ascii)
         self.images = "ascii" if ascii and images == "auto" else images
-        #: Set by the launcher before the app runs: the largest sixel image the terminal draws,
-        #: and whether the tmux around the app passes graphics through (None: not in tmux).
-        self.sixel_limit: tuple[int, int] | None = None
+        self.sixel_limit = sixel_limit
+        #: Set by the launcher before the app runs: whether the tmux around the app passes
+        #: graphics through (None: not in tmux, or not asked).
         self.tmux_passthrough: bool | None = None
         if ascii:
-            self._filters.append(AsciiFilter())
+            line_filters(self).append(AsciiFilter())
         self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
@@ -144,7 +148,8 @@ class TbxTop(App[int]):
         """Import each view's module here and mount the view from the UI thread, the first tab
         (scalars) first: its charts show while the other views still load."""
         first, *others = VIEWS
-        self.call_from_thread(self._mount_view, first.id, first.load())
+        # (call_from_thread awaits a coroutine; its typing cannot say so: hence the ignores)
+        self.call_from_thread(self._mount_view, first.id, first.load())  # type: ignore[arg-type]
         # the other views wait (at most FIRST_CHARTS_WAIT) for the first charts: their imports
         # (Markdown, PIL, ...) would compete with the reader and the chart drawing
         deadline = time.monotonic() + FIRST_CHARTS_WAIT
@@ -153,7 +158,7 @@ class TbxTop(App[int]):
                 break
             time.sleep(0.02)
         for view in others:
-            self.call_from_thread(self._mount_view, view.id, view.load())
+            self.call_from_thread(self._mount_view, view.id, view.load())  # type: ignore[arg-type]
         from tbx_tui.tui import zoom  # noqa: F401  (ready for the first zoom)
 
         self.call_from_thread(self._views_mounted)
@@ -163,7 +168,8 @@ class TbxTop(App[int]):
         return RENDERER.drawn > 0 or (self._data_seen and not self.state.scalar_tags())
 
     async def _mount_view(self, view_id: str, factory: Callable[[ViewState], Widget]) -> None:
-        pane = self.query_one(f"#view-{view_id}", TabPane)
+        """Put the view in its tab (replacing "loading…"), then give it the data if any."""
+        pane = self.screen_stack[0].query_one(f"#view-{view_id}", TabPane)  # help may be open
         await pane.query(".view-loading").remove()
         await pane.mount(factory(self.state).add_class("view"))
         if self._data_seen:
@@ -193,17 +199,21 @@ class TbxTop(App[int]):
         self.state.loaded = True
         self.sync()
 
+    def on_logdir_warning(self, message: LogdirWarning) -> None:
+        self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
+
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
         self.state.generation += 1
-        self.query_one(Sidebar).sync()
-        for view in self.query(".view"):
-            if view.is_mounted:  # a view still composing gets the data on its next sync
+        main = self.screen_stack[0]  # the active screen may be help or a zoomed chart
+        main.query_one(Sidebar).sync()
+        for view in main.query(".view"):
+            if view.is_mounted and isinstance(view, SyncedView):  # one still composing: later
                 view.sync()
-        self.query_one(StatusBar).sync()
+        main.query_one(StatusBar).sync()
         screen = self.screen
         if screen is not self.screen_stack[0] and hasattr(screen, "sync"):
             screen.sync()  # the zoomed chart
@@ -250,7 +260,7 @@ class TbxTop(App[int]):
         if short == self._short_tabs:
             return
         self._short_tabs = short
-        tabs = self.query_one("#views", TabbedContent)
+        tabs = self.screen_stack[0].query_one("#views", TabbedContent)
         for view in VIEWS:
             tabs.get_tab(f"view-{view.id}").label = view.short if short else view.title
 
@@ -307,7 +317,12 @@ class TbxTop(App[int]):
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
         tabs = self.query_one("#views", TabbedContent)
-        tabs.active = f"view-{VIEWS[index].id}"
+        target = f"view-{VIEWS[index].id}"
+        if tabs.active != target and self.focused is not None and tabs in self.focused.ancestors:
+            # focus left in the pane being hidden would pull its tab back (Textual activates the
+            # pane of a focused descendant): let go of it first
+            self.screen.set_focus(None)
+        tabs.active = target
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:
@@ -369,6 +384,7 @@ def create_app(
     display_name: str | None = None,
     images: str = "auto",
     ascii: bool = False,
+    sixel_limit: tuple[int, int] | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`)."""
@@ -385,4 +401,5 @@ def create_app(
         display_name=display_name,
         images=images,
         ascii=ascii,
+        sixel_limit=sixel_limit,
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
+
+from tbx_tui.tui.textual_compat import footer_bindings_ready
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ APP_KEYS: tuple[Key, ...] = (
     Key("4", "4", "show_view(3)", "Text view", footer=False),
     Key("5", "5", "show_view(4)", "HParams view", footer=False),
     Key("6", "6", "show_view(5)", "PR curves view", footer=False),
+    Key("7", "7", "show_view(6)", "Console view (what a tbx-log job printed)", footer=False),
 )
 
 #: Keys handled by widgets, listed on the help screen only.
@@ -53,10 +56,12 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("n N", "Images: next/previous image of the same event"),
     ("PgDn PgUp space", "Text: scroll"),
     ("s", "HParams: sort by the column under the cursor (again: reverse)"),
+    ("h l  j k  g G", "Console: previous/next run, scroll, top, bottom (G follows new lines)"),
+    ("/", "Console: search (show only matching lines, matches marked)"),
 )
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     return [
         Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
     ]
@@ -77,7 +82,7 @@ class KeyFooter(Footer):
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
             if binding.show
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown and footer_bindings_ready(self):
             return
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:

@@ -31,9 +31,8 @@ def run_app(
         run_filter=run_re,
         images=images,
         ascii=ascii,
+        sixel_limit=query_sixel_geometry() if images == "sixel" else None,
     )
-    if images == "sixel":
-        app.sixel_limit = query_sixel_geometry()
     if images in ("sixel", "kitty"):
         app.tmux_passthrough = tmux_passthrough()  # None outside tmux
     app.run()

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tbx_tui.read.logdir import Logdir
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
+
+from tbx_tui.read.logdir import REMOTE_POLL, Logdir
 from tbx_tui.read.runview import RunView, take
 
 #: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
@@ -54,6 +58,15 @@ class DataChanged(Message):
         return False
 
 
+class LogdirWarning(Message):
+    """Something about the logdir itself the user should know once (an unreadable folder, an
+    unreachable store): shown as a notification, never coalesced away."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class LoadFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()
@@ -63,9 +76,13 @@ class LoadFailed(Message):
 class Watcher:
     """Wakes the loader: watchdog notifications when available, else a timer."""
 
-    def __init__(self, path: str, poll: float | None) -> None:
+    def __init__(self, path: str, poll: float | None, remote: bool = False) -> None:
         self.wake = threading.Event()
-        self.observer = None
+        self.observer: BaseObserver | None = None
+        if remote:  # object stores send no notifications, and every listing is a request
+            self.interval = poll if poll is not None else REMOTE_POLL
+            self.mode = f"polling {self.interval:g}s (remote)"
+            return
         self.interval = poll if poll is not None else DEFAULT_POLL
         self.mode = f"polling {self.interval:g}s"
         if poll is None:
@@ -117,12 +134,14 @@ class Watcher:
 def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> None:
     """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change."""
     logdir = Logdir(path)
-    watcher = Watcher(path, poll)
+    watcher = Watcher(path, poll, logdir.remote)
     views: dict[str, RunView] = {}
     first = True
     try:
         while not stop.is_set():
             changed = logdir.refresh(max_bytes=READ_STEP)
+            for text in logdir.take_warnings():
+                post(LogdirWarning(text))
             progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
             if changed or first:
                 runs = logdir.runs

@@ -30,14 +30,14 @@ class ChartRenderer:
     def __init__(self, name: str = "tbx-charts") -> None:
         self.name = name
         self._cond = threading.Condition()
-        self._jobs: dict[Hashable, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
+        self._jobs: dict[Hashable, tuple[Callable[[], Any], Callable[[Any], object]]] = {}
         self._busy = False
         self._thread: threading.Thread | None = None
         #: Jobs drawn since start (tests read it to see that hidden cards cost nothing).
         self.drawn = 0
 
     def submit(
-        self, owner: Hashable, draw: Callable[[], Any], deliver: Callable[[Any], None]
+        self, owner: Hashable, draw: Callable[[], Any], deliver: Callable[[Any], object]
     ) -> None:
         """Queue ``deliver(draw())`` for ``owner``, replacing its job still waiting, if any."""
         with self._cond:

@@ -134,6 +134,10 @@ class RunTree(Tree[str]):
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
             text.append(" !" if ascii else " ⚠", style="bold yellow")
+        if self.state.went_nan(path):
+            text.append(" NaN", style="bold red")
+        if self.state.stalled(path):
+            text.append(" stalled", style="bold yellow")
         if run.last_wall_time > 0:
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text
@@ -173,11 +177,11 @@ class Sidebar(Vertical):
         self.query_one("#run-filter").display = self.state.run_re is not None
 
     @property
-    def tree(self) -> RunTree:
+    def run_tree(self) -> RunTree:
         return self.query_one(RunTree)
 
     def sync(self) -> None:
-        self.tree.sync()
+        self.run_tree.sync()
         damaged = [r for r in self.state.listed_runs() if self.state.runs[r].damaged]
         note = self.query_one("#run-note", Static)
         note.display = bool(damaged)
@@ -204,7 +208,7 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#run-filter")
     def _filter_done(self) -> None:
-        self.tree.focus()
+        self.run_tree.focus()
 
     def close_filter(self, clear: bool) -> None:
         box = self.query_one("#run-filter", Input)
@@ -213,4 +217,4 @@ class Sidebar(Vertical):
             self.state.run_re = None
             self.post_message(RunTree.Toggled())
         box.display = bool(box.value)
-        self.tree.focus()
+        self.run_tree.focus()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from tbx_tui.read import health
 from tbx_tui.term.termcaps import run_marker
 from tbx_tui.view.options import X_MODES, Options  # not view.plot: no plotext before 1st frame
 
@@ -31,6 +32,8 @@ PALETTE: tuple[tuple[int, int, int], ...] = (
 )
 
 SMOOTHING_STEP = 0.1
+#: A run watched growing that then writes nothing for this long is marked stalled.
+STALL_SECONDS = 600.0
 
 
 TOP_GROUP = ""
@@ -74,6 +77,9 @@ class ViewState:
     #: Bumped by the app after every change (data, options, filters, visibility), so that
     #: widgets can tell in O(1) that nothing changed since they last looked.
     generation: int = 0
+    #: Runs seen growing while the app watched: only those can be marked stalled.
+    growing: set[str] = field(default_factory=set)
+    _nan_cache: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def update(self, runs: dict[str, RunView]) -> None:
         for name in runs:  # a run keeps its colour for the whole session
@@ -81,8 +87,29 @@ class ViewState:
                 self.colors[name] = PALETTE[len(self.colors) % len(PALETTE)]
             if name not in self.markers:
                 self.markers[name] = run_marker(len(self.markers))
+            old = self.runs.get(name)
+            if old is not None and runs[name].last_wall_time > old.last_wall_time:
+                self.growing.add(name)
         self.runs = runs
         self.hidden &= set(runs)
+
+    def went_nan(self, name: str) -> bool:
+        """True when a scalar of the run has a NaN or infinite latest value."""
+        run = self.runs[name]
+        cached = self._nan_cache.get(name)
+        if cached is None or cached[0] != run.version:
+            cached = (run.version, bool(health.nonfinite_tags(run)))
+            self._nan_cache[name] = cached
+        return cached[1]
+
+    def stalled(self, name: str) -> bool:
+        """True when the run was growing while watched, has not finished (tbx-log records the
+        end) and has written nothing for :data:`STALL_SECONDS`."""
+        if name not in self.growing:
+            return False
+        run = self.runs[name]
+        idle = health.silent_for(run, self.clock())
+        return idle is not None and idle > STALL_SECONDS and not health.finished(run)
 
     def symbol(self, name: str, color: bool, ascii: bool) -> str:
         """The character shown before a run's name: its marker without colour (runs are told

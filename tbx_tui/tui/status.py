@@ -3,21 +3,20 @@ written, options."""
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.widgets import Static
 
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.state import ViewState
+from tbx_tui.view import numfmt
 
 
 def data_time(when: float, now: float) -> str:
-    """``when`` as local time: H:MM:SS today, with the date on other days."""
-    stamp = time.localtime(when)
-    if time.strftime("%Y-%m-%d", stamp) == time.strftime("%Y-%m-%d", time.localtime(now)):
-        return time.strftime("%H:%M:%S", stamp)
-    return time.strftime("%Y-%m-%d %H:%M", stamp)
+    """``when`` as local time: H:MM:SS today, with the date on other days (``t=<number>`` when
+    it can be no date)."""
+    if numfmt.timestamp(when, "%Y-%m-%d") == numfmt.timestamp(now, "%Y-%m-%d"):
+        return numfmt.timestamp(when, "%H:%M:%S")
+    return numfmt.timestamp(when, "%Y-%m-%d %H:%M")
 
 
 class StatusBar(Static):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.view import numfmt
 
 
 @dataclass
@@ -57,9 +58,7 @@ def format_value(v: Any) -> str:
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return f"{v:.6g}"
+        return numfmt.cell_value(v)
     if isinstance(v, int):
         return str(v)
     return safe_text(str(v))

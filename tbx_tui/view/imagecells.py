@@ -28,7 +28,7 @@ MAX_DECODED_SIDE = 1024
 def decode(data: bytes, max_side: int = MAX_DECODED_SIDE) -> Image.Image:
     """Decode PNG/JPEG/GIF ``data`` to RGB (first frame; alpha composited on black), reduced so
     neither side exceeds ``max_side`` (JPEG via ``draft`` while decoding, others via ``reduce``)."""
-    img = Image.open(io.BytesIO(data))
+    img: Image.Image = Image.open(io.BytesIO(data))
     if img.format == "JPEG":
         img.draft("RGB", (max_side, max_side))
     img.load()
@@ -44,9 +44,7 @@ def decode(data: bytes, max_side: int = MAX_DECODED_SIDE) -> Image.Image:
     return img
 
 
-def fit(
-    img_w: int, img_h: int, cols: int, rows: int, mode: str, upscale: bool = True
-) -> tuple[int, int]:
+def fit(img_w: int, img_h: int, cols: int, rows: int, upscale: bool = True) -> tuple[int, int]:
     """Cell size ``(cols, rows)`` of an ``img_w`` x ``img_h`` image drawn in at most ``cols`` x
     ``rows`` cells, aspect kept for cells twice as tall as wide. Never less than 1 x 1."""
     if img_w <= 0 or img_h <= 0 or cols <= 0 or rows <= 0:
@@ -58,6 +56,10 @@ def fit(
     cw = max(1, min(cols, round(img_w * scale)))
     ch = max(1, min(rows, round(img_h * scale / 2)))
     return cw, ch
+
+
+def _rgb(pixel: np.ndarray) -> tuple[int, int, int]:
+    return int(pixel[0]), int(pixel[1]), int(pixel[2])
 
 
 @dataclass
@@ -95,8 +97,8 @@ class Cells:
             ends = [*cuts.tolist(), len(text)]
             row = []
             for s, e in zip(starts, ends, strict=True):
-                f = tuple(int(v) for v in fg[s])
-                b = tuple(int(v) for v in bg[s]) if bg is not None else None
+                f = _rgb(fg[s])
+                b = _rgb(bg[s]) if bg is not None else None
                 row.append((text[s:e], f, b))
             yield row
 
@@ -126,7 +128,7 @@ def to_cells(
         raise ValueError(f"unknown cell mode {mode!r}")
     if img.mode != "RGB":
         img = img.convert("RGB")
-    cw, ch = fit(img.width, img.height, cols, rows, mode, upscale)
+    cw, ch = fit(img.width, img.height, cols, rows, upscale)
     if mode == "halfblock":
         # Pixel rows: twice the cell rows, fitted with the exact aspect then padded to even.
         scale = min(cw / img.width, 2 * ch / img.height)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import numpy as np
 
@@ -25,7 +25,6 @@ from tbx_tui.view.options import X_MODES as X_MODES  # re-exported: callers say 
 from tbx_tui.view.options import Options as Options
 from tbx_tui.view.plotextload import plotext as plt
 from tbx_tui.view.smoothing import ema
-from tbx_tui.view.waterfall import format_number
 
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
 _AXIS_GREY = 244
@@ -106,10 +105,6 @@ class PreparedCache:
         self._items[(run, tag)] = (key, prepared)
         return prepared
 
-    def forget_run(self, run: str) -> None:
-        for key in [k for k in self._items if k[0] == run]:
-            del self._items[key]
-
 
 def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
@@ -128,12 +123,11 @@ def x_label(value: float, x_mode: str, span: float) -> str:
         return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
     if x_mode == "relative":
         return f"{value:.2g}s" if span < 10 else numfmt.duration(value)
-    t = time.localtime(value)
     if span < 600:
-        return time.strftime("%H:%M:%S", t)
+        return numfmt.timestamp(value, "%H:%M:%S")
     if span < 86400:
-        return time.strftime("%H:%M", t)
-    return time.strftime("%m-%d", t)
+        return numfmt.timestamp(value, "%H:%M")
+    return numfmt.timestamp(value, "%m-%d")
 
 
 def render(
@@ -167,12 +161,29 @@ def render(
 def _add(fig, sig) -> None:
     """``fig.draw(sig)`` without its colour-cycler bookkeeping: a Python loop over every point to
     keep automatic colours apart, half of plotext's time with many runs, and our colours are
-    explicit. Falls back to ``draw`` if plotext's internals are not the ones of plotext 6."""
+    explicit. The one place plotext internals are used (:func:`check_plotext_internals` says
+    when they moved); falls back to ``draw`` if they are not the ones of plotext 6."""
     signals = getattr(fig, "_signals", None)
     if signals is not None and hasattr(signals, "_add") and not fig._subplots():
         signals._add(sig)
     else:
         fig.draw(sig)
+
+
+def check_plotext_internals() -> None:
+    """Raise ``RuntimeError`` naming the installed plotext if :func:`_add`'s fast path is gone
+    (charts would still draw, through ``draw``, but about twice as slowly with many runs)."""
+    fig = plt.figure
+    missing = []
+    if not callable(getattr(getattr(fig, "_signals", None), "_add", None)):
+        missing.append("figure._signals._add")
+    if not callable(getattr(fig, "_subplots", None)):
+        missing.append("figure._subplots")
+    if missing:
+        raise RuntimeError(
+            f"plotext {version('plotext')} changed internals tbx_tui.view.plot uses: "
+            + ", ".join(missing)
+        )
 
 
 def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=None) -> str:
@@ -204,9 +215,9 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=No
         _add(fig, sig)
     if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
         ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
-        ylo, yhi = math.floor(min(ys)), math.ceil(max(ys))
-        step = max(1, (yhi - ylo) // 4)
-        yt = [float(e) for e in range(ylo, yhi + 1, step)]
+        dlo, dhi = math.floor(min(ys)), math.ceil(max(ys))
+        step = max(1, (dhi - dlo) // 4)
+        yt = [float(e) for e in range(dlo, dhi + 1, step)]
         fig.ruler("y").ticks(yt, [numfmt.compact(10.0**e, 3) for e in yt])
     else:
         ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
@@ -248,7 +259,7 @@ def render_lines(
     xlim: tuple[float, float] | None = None,
     ylim: tuple[float, float] | None = None,
     color: bool = True,
-    x_format=format_number,
+    x_format=numfmt.short,
     ascii: bool = False,
 ) -> str:
     """``lines`` as a braille line chart ``width`` x ``height`` cells (ANSI when ``color``);
@@ -304,7 +315,7 @@ def _draw_lines(
     xt = _ticks(x0, x1, max(2, min(6, width // 14)))
     fig.ruler("x").ticks(xt, [x_format(v) for v in xt])
     yt = _ticks(y0, y1, max(2, min(5, height // 3)))
-    fig.ruler("y").ticks(yt, [format_number(v) for v in yt])
+    fig.ruler("y").ticks(yt, [numfmt.short(v) for v in yt])
     if color:
         fig.axes(pixel=plt.pixel(_AXIS_GREY))
     text = fig.build().string(colorless=not color)
@@ -367,10 +378,4 @@ def distribution(
         for i in range(count):
             w = _BAND_WEIGHT[i] if full else 1.0
             lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
-    return render_lines(lines, width, height, color=color, x_format=_step_label, ascii=ascii)
-
-
-def _step_label(v: float) -> str:
-    if not math.isfinite(v):
-        return str(v)
-    return str(int(round(v))) if abs(v) < 1e6 else format_number(v)
+    return render_lines(lines, width, height, color=color, x_format=numfmt.step_axis, ascii=ascii)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tbx_tui.view import numfmt
 from tbx_tui.view.histo import rebin, value_range
 
 #: Eighths of a cell, empty to full.
@@ -29,20 +30,6 @@ BLANK, RIDGE, NEWEST, LABEL, LABEL_NEWEST, AXIS = (
     "label*",
     "axis",
 )
-
-
-def format_number(x: float) -> str:
-    """Short form of an axis value: 4 significant digits, no trailing noise."""
-    if not np.isfinite(x):
-        return str(x)
-    if x == 0:
-        return "0"
-    ax = abs(x)
-    if 1e-3 <= ax < 1e5:
-        s = f"{x:.4g}"
-    else:
-        s = f"{x:.2e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
-    return s
 
 
 @dataclass
@@ -207,7 +194,7 @@ def render(
 
 def _axis(lo: float, hi: float, plot_w: int, label_width: int) -> str:
     """Value labels under the plot: low end, middle and high end."""
-    left, mid, right = format_number(lo), format_number((lo + hi) / 2), format_number(hi)
+    left, mid, right = numfmt.short(lo), numfmt.short((lo + hi) / 2), numfmt.short(hi)
     line = [" "] * plot_w
     for pos, s in (
         (0, left),

@@ -14,6 +14,8 @@ import posixpath
 
 import numpy as np
 
+from tbx_tui.storage.location import is_url
+
 #: The largest sprite TensorBoard's projector loads.
 MAX_SPRITE_PIXELS = 8192
 
@@ -54,6 +56,8 @@ def write_embedding(logdir, mat, metadata, label_img, step: int, tag: str, heade
         raise ValueError(f"{tag!r}: {len(metadata)} metadata rows for {n} points")
     if label_img is not None and label_img.shape[0] != n:
         raise ValueError(f"{tag!r}: {label_img.shape[0]} label images for {n} points")
+    if is_url(logdir):  # never a local folder named "s3:"
+        raise ValueError(f"{tag!r}: add_embedding writes projector files into local logdirs only")
     subdir = f"{step:05d}/{_escape_tag(tag)}"
     folder = os.path.join(logdir, subdir)
     os.makedirs(folder, exist_ok=True)

@@ -63,6 +63,7 @@ class ScalarTag:
     """The fixed bytes of a ``simple_value`` summary for one tag (and its metadata)."""
 
     __slots__ = ("prefix", "suffix", "out", "tag", "key")
+    key: int  # given by Pipeline.register
 
     def __init__(self, tag: str, file, metadata: bytes = b"") -> None:
         self.tag = tag
@@ -118,18 +119,19 @@ def metadata_bytes(display_name: str = "", description: str = "") -> bytes:
 class Framer:
     """Frames payloads as TFRecord records; caches the 12-byte header per payload length."""
 
-    __slots__ = ("_headers",)
+    __slots__ = ("headers",)
 
     def __init__(self) -> None:
-        self._headers: dict[int, bytes] = {}
+        #: payload length -> its framed header (read directly by the writer's scalar loop)
+        self.headers: dict[int, bytes] = {}
 
     def header(self, n: int) -> bytes:
-        h = self._headers.get(n)
+        h = self.headers.get(n)
         if h is None:
             length = _pack_q(n)
             h = length + _pack_i(masked_crc32c(length))
-            if len(self._headers) < 65536:
-                self._headers[n] = h
+            if len(self.headers) < 65536:
+                self.headers[n] = h
         return h
 
     def frame(self, data: bytes) -> bytes:

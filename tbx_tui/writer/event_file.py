@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 
+from tbx_tui.storage.location import is_url
 from tbx_tui.writer.encode import K_FILE_VERSION, Framer, event_head, field_bytes
 
 FILE_VERSION = b"brain.Event:2"
@@ -101,6 +102,16 @@ class EventFile:
         fd, self._fd = self._fd, -1
         if fd >= 0:
             os.close(fd)
+
+
+def open_event_file(logdir: str, filename_suffix: str = "", framer: Framer | None = None):
+    """A new event file in ``logdir``: a local file, or for a URL (``s3://...``) a
+    :class:`~tbx_tui.writer.remote_event_file.RemoteEventFile` (never a local folder ``s3:``)."""
+    if is_url(logdir):
+        from tbx_tui.writer.remote_event_file import RemoteEventFile
+
+        return RemoteEventFile(logdir, event_file_name(), filename_suffix, framer)
+    return EventFile(logdir, filename_suffix, framer)
 
 
 class NullFile:

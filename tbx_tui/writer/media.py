@@ -1,7 +1,7 @@
 """The ``add_*`` methods for pictures, sound, embeddings and graphs (a mixin of SummaryWriter).
 
-They rely on the writer's ``_check_open``, ``_put_array``, ``_put_summary``, ``_step`` and
-``_main`` (see :mod:`tbx_tui.writer.summary_writer`).
+They use what :class:`~tbx_tui.writer.plumbing.WriterPlumbing` describes (implemented by
+:class:`~tbx_tui.writer.summary_writer.SummaryWriter`).
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import numpy as np
 
 from tbx_tui.writer import images, plugin_summaries, summaries
 from tbx_tui.writer.encode import K_GRAPH_DEF, K_TAGGED_RUN_METADATA, field_bytes
+from tbx_tui.writer.plumbing import WriterPlumbing
 from tbx_tui.writer.values import array_now, check_tag, clean_tag, resolve_array
 
 
-class MediaMethods:
+class MediaMethods(WriterPlumbing):
     def add_image(
         self, tag: str, img_tensor, global_step=None, walltime=None, dataformats: str = "CHW"
     ) -> None:
@@ -34,7 +35,7 @@ class MediaMethods:
                 f"{tag!r}: image of rank {len(shape)} (shape {tuple(shape)}) does not match "
                 f"dataformats {dataformats!r}"
             )
-        self._put_array(tag, img_tensor, global_step, walltime, build, prepare)
+        self.put_array(tag, img_tensor, global_step, walltime, build, prepare)
 
     def add_images(
         self, tag: str, img_tensor, global_step=None, walltime=None, dataformats: str = "NCHW"
@@ -68,16 +69,16 @@ class MediaMethods:
     ) -> None:
         """An image with ``[x1, y1, x2, y2]`` boxes (and optional labels) drawn on it."""
         name = clean_tag(check_tag(tag))
-        self._check_open()
+        self.check_open()
         hwc = images.to_hwc(tag, array_now(img_tensor, tag), dataformats)
         drawn = images.draw_boxes(tag, hwc, array_now(box_tensor, tag), labels)
         data = summaries.image(name, *images.image_png(tag, drawn, "HWC"))
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_figure(self, tag: str, figure, global_step=None, close: bool = True, walltime=None):
         """A matplotlib figure (or a list of them, tiled) rendered with Agg."""
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         if isinstance(figure, list):
             if not figure:
                 raise ValueError(f"{tag!r}: an empty list of figures")
@@ -96,7 +97,7 @@ class MediaMethods:
         """Videos ``[N, T, C, H, W]`` as one animated GIF (several videos tiled in a grid).
         Encoded with Pillow."""
         name = clean_tag(check_tag(tag))
-        self._check_open()
+        self.check_open()
         try:
             import PIL  # noqa: F401
         except ImportError as exc:
@@ -110,14 +111,14 @@ class MediaMethods:
         gif = images.encode_gif(frames, fps)
         t, h, w, c = frames.shape
         data = summaries.image(name, h, w, c, gif)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_audio(
         self, tag: str, snd_tensor, global_step=None, sample_rate=44100, walltime=None
     ) -> None:
         """Sound ``[frames]`` or ``[frames, channels]`` in [-1, 1], stored as 16-bit WAV."""
         check_tag(tag)
-        self._put_array(
+        self.put_array(
             tag,
             snd_tensor,
             global_step,
@@ -139,14 +140,14 @@ class MediaMethods:
         from tbx_tui.writer.embedding import write_embedding
 
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         label = None if label_img is None else array_now(label_img, tag)
         write_embedding(
             self.logdir,
             array_now(mat, tag),
             metadata,
             label,
-            0 if global_step is None else self._step(global_step, tag),
+            0 if global_step is None else self.resolve_step(global_step, tag),
             tag,
             metadata_header,
         )
@@ -155,18 +156,18 @@ class MediaMethods:
         """The graph of a torch ``nn.Module`` traced on ``input_to_model`` (needs torch)."""
         from tbx_tui.writer.graph import torch_graph
 
-        self._check_open()
+        self.check_open()
         graph_def, run_metadata = torch_graph(model, input_to_model, verbose, use_strict_trace)
-        self._put_raw(field_bytes(K_GRAPH_DEF, graph_def))
+        self.put_raw(field_bytes(K_GRAPH_DEF, graph_def))
         tagged = field_bytes(b"\x0a", b"profiler") + field_bytes(b"\x12", run_metadata)
-        self._put_raw(field_bytes(K_TAGGED_RUN_METADATA, tagged))
+        self.put_raw(field_bytes(K_TAGGED_RUN_METADATA, tagged))
 
     def add_onnx_graph(self, onnx_model_file) -> None:
         """The graph of an ONNX model file (needs the ``onnx`` package)."""
         from tbx_tui.writer.graph import onnx_graph
 
-        self._check_open()
-        self._put_raw(field_bytes(K_GRAPH_DEF, onnx_graph(onnx_model_file)))
+        self.check_open()
+        self.put_raw(field_bytes(K_GRAPH_DEF, onnx_graph(onnx_model_file)))
 
     def add_mesh(
         self,
@@ -181,17 +182,14 @@ class MediaMethods:
         """A 3-D mesh or point cloud for the mesh dashboard: ``[B, N, 3]`` vertices, optional
         colors and triangle faces, and a three.js ``config_dict``."""
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         parts = [(1, array_now(vertices, tag))]
         if faces is not None:
             parts.append((2, array_now(faces, tag)))
         if colors is not None:
             parts.append((3, array_now(colors, tag)))
         data = plugin_summaries.mesh(tag, parts, config_dict)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_openvino_graph(self, xmlname) -> None:
         raise NotImplementedError("tbx_tui does not read OpenVINO graphs; use tensorboardX")
-
-    def _put_raw(self, body: bytes) -> None:
-        self._put_summary(body, None, None, "graph", len(body), self._raw_key)

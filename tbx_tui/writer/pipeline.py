@@ -23,15 +23,13 @@ import os
 import struct
 import threading
 import time
+from collections.abc import Callable
 
-import crc32c as _crc32c
-
-from tbx_tui.tfrecord.record import MASK_DELTA
+from tbx_tui.tfrecord.record import masked_crc32c
 from tbx_tui.writer.encode import K_STEP, Framer, ScalarTag, event_head, f32, summary_event, varint
 from tbx_tui.writer.values import Deferred, resolve_many
 from tbx_tui.writer.vectorized import encode_scalars
 
-_crc = _crc32c.crc32c
 _pack_d = struct.Struct("<d").pack
 _pack_f = struct.Struct("<f").pack
 _pack_i = struct.Struct("<I").pack
@@ -76,6 +74,8 @@ class Pipeline:
         self._wake = threading.Event()
         self._device_waiting = False
         self._stopping = False
+        #: Jobs run on the flusher thread: [interval, next due (monotonic), job]
+        self._periodic: list[list] = []
         self._thread = threading.Thread(target=self._run, name="tbx_tui-writer", daemon=True)
         self._thread.start()
 
@@ -91,6 +91,11 @@ class Pipeline:
                 self.other_targets.append(target)
                 target.key = -len(self.other_targets)
         return target.key
+
+    def add_file(self, f) -> None:
+        """Add an event file that :meth:`drain` flushes and :meth:`close` closes."""
+        with self._io_lock:
+            self.files.append(f)
 
     def put(self, item: tuple, nbytes: int = 0) -> None:
         """Queue one ``(key, step, wall, value)`` (the scalar fast path appends inline)."""
@@ -115,21 +120,46 @@ class Pipeline:
     def wake(self) -> None:
         self._wake.set()
 
+    def every(self, interval: float, job: Callable[[], None]) -> None:
+        """Run ``job`` on the flusher thread now and every ``interval`` seconds, each time
+        writing what it queued right after (system metrics sampling uses this)."""
+        with self.lock:
+            self._periodic.append([float(interval), time.monotonic(), job])
+        self._wake.set()
+
     # -- draining ------------------------------------------------------------------------------
 
     def _run(self) -> None:
         while not self._stopping:
-            woke = self._wake.wait(self.flush_secs)
+            woke = self._wake.wait(self._wait_time())
             if self._stopping:
                 return
             if woke:
                 self._wake.clear()
                 if self._device_waiting:
                     time.sleep(DEVICE_DELAY)
+            self._run_periodic()
             try:
                 self.drain()
             except BaseException as exc:  # kept and raised by the next flush()/close()
                 self._keep(exc)
+
+    def _wait_time(self) -> float:
+        if not self._periodic:
+            return self.flush_secs
+        soonest = min(due for _, due, _ in self._periodic) - time.monotonic()
+        return max(0.0, min(self.flush_secs, soonest))
+
+    def _run_periodic(self) -> None:
+        now = time.monotonic()
+        for entry in self._periodic:
+            interval, due, job = entry
+            if due <= now:
+                entry[1] = due + interval if due + interval > now else now + interval
+                try:
+                    job()
+                except Exception as exc:  # kept and raised by the next flush()/close()
+                    self._keep(exc)
 
     def _keep(self, exc: BaseException) -> None:
         with self.lock:
@@ -168,7 +198,7 @@ class Pipeline:
             for i, value in zip(waiting, resolve_many([batch[i][3] for i in waiting]), strict=True):
                 if isinstance(value, Exception):
                     self._keep(value)
-                    batch[i] = None
+                    batch[i] = None  # type: ignore[call-overload]  # skipped below
                 else:
                     batch[i] = (batch[i][0], batch[i][1], batch[i][2], value)
         start = 0
@@ -205,9 +235,9 @@ class Pipeline:
 
     def _encode_loop(self, batch: list[tuple]) -> None:
         framer = self.framer
-        headers = framer._headers
+        headers = framer.headers
         header = framer.header
-        crc = _crc
+        crc = masked_crc32c
         pack_d = _pack_d
         pack_f = _pack_f
         pack_i = _pack_i
@@ -228,11 +258,10 @@ class Pipeline:
             h = headers.get(n)
             if h is None:
                 h = header(n)
-            c = crc(data)
             out = enc.out
             out(h)
             out(data)
-            out(pack_i((((c >> 15) | (c << 17)) + MASK_DELTA) & 0xFFFFFFFF))
+            out(pack_i(crc(data)))
 
     def raise_errors(self) -> None:
         with self.lock:
@@ -241,8 +270,15 @@ class Pipeline:
             raise errors[0]
 
     def flush(self) -> None:
-        """Everything queued before this call is handed to the OS, or an error is raised."""
+        """Everything queued before this call is handed to the OS (in an object store: uploaded),
+        or an error is raised."""
         self.drain()
+        for f in self.files:
+            if getattr(f, "remote", False):
+                try:
+                    f.fsync()
+                except OSError as exc:
+                    self._keep(exc)
         self.raise_errors()
 
     def close(self) -> None:

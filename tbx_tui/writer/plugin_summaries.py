@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from tbx_tui.proto import hparams_pb2, tensor_pb2, types_pb2
-from tbx_tui.writer.summaries import Summary, _one, _plugin, _shape
+from tbx_tui.writer.summaries import Summary, plugin_metadata, shape_proto, single_value
 
 # -- hparams----------------------------------------------------------------------------------
 
 
 def _hparams_summary(tag: str, data: hparams_pb2.HParamsPluginData) -> bytes:
-    return _one(Summary.Value(tag=tag, metadata=_plugin("hparams", data.SerializeToString())))
+    return single_value(
+        Summary.Value(tag=tag, metadata=plugin_metadata("hparams", data.SerializeToString()))
+    )
 
 
 def hparams(hparam_dict: dict, metric_dict: dict) -> tuple[bytes, bytes, bytes]:
@@ -70,13 +74,17 @@ def mesh(tag: str, parts: list[tuple[int, np.ndarray]], config_dict) -> bytes:
         if arr.ndim != 3 or arr.shape[2] != 3:
             raise ValueError(f"{tag!r}: mesh arrays must be shaped [B, N, 3], got {arr.shape}")
         content = mesh_pb2.MeshPluginData(
-            version=0, name=tag, content_type=kind, json_config=config, shape=list(arr.shape)
+            version=0,
+            name=tag,
+            content_type=cast("mesh_pb2.MeshPluginData.ContentType", kind),
+            json_config=config,
+            shape=list(arr.shape),
         )
         tensor = tensor_pb2.TensorProto(
             dtype=types_pb2.DT_FLOAT,
             float_val=arr.astype(np.float32).reshape(-1).tolist(),
-            tensor_shape=_shape(*arr.shape),
+            tensor_shape=shape_proto(*arr.shape),
         )
-        meta = _plugin("mesh", content.SerializeToString())
+        meta = plugin_metadata("mesh", content.SerializeToString())
         values.append(Summary.Value(tag=f"{tag}_{kind}", tensor=tensor, metadata=meta))
     return Summary(value=values).SerializeToString()

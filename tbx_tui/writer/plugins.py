@@ -1,5 +1,5 @@
 """The ``add_*`` methods for text, pr curves, custom-scalar layouts and hparams (a mixin of
-SummaryWriter, relying on its ``_check_open``, ``_put_summary``, ``_step``, ``_wall``).
+SummaryWriter, using what :class:`~tbx_tui.writer.plumbing.WriterPlumbing` describes).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 
 from tbx_tui.writer import plugin_summaries, summaries
 from tbx_tui.writer.encode import summary_event
-from tbx_tui.writer.event_file import EventFile
+from tbx_tui.writer.plumbing import WriterPlumbing
 from tbx_tui.writer.values import (
     array_now,
     check_tag,
@@ -18,14 +18,24 @@ from tbx_tui.writer.values import (
 )
 
 
-class PluginMethods:
+class PluginMethods(WriterPlumbing):
     def add_text(
         self, tag: str, text_string: str, global_step: int | None = None, walltime=None
     ) -> None:
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         data = summaries.text(tag, text_string)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
+
+    def add_text_lines(
+        self, tag: str, lines: list[str], global_step: int | None = None, walltime=None
+    ) -> None:
+        """Several lines under ``tag`` as one text event (one table row per line in TensorBoard;
+        read back as the lines joined by newlines). ``tbx-log`` keeps a job's console so."""
+        check_tag(tag)
+        self.check_open()
+        data = summaries.text_lines(clean_tag(tag), list(lines))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_pr_curve(
         self,
@@ -39,12 +49,12 @@ class PluginMethods:
     ) -> None:
         """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         arrays = [array_now(x, tag) for x in (labels, predictions)]
         if weights is not None:
             weights = array_now(weights, tag)
         data = summaries.pr_curve(tag, arrays[0], arrays[1], num_thresholds, weights)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_pr_curve_raw(
         self,
@@ -61,7 +71,7 @@ class PluginMethods:
         walltime: float | None = None,
     ) -> None:
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         raw = (
             true_positive_counts,
             false_positive_counts,
@@ -70,15 +80,17 @@ class PluginMethods:
             precision,
             recall,
         )
-        arrays = [array_now(x, tag) for x in raw]
-        data = summaries.pr_curve_raw(tag, *arrays, num_thresholds=num_thresholds)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        tp, fp, tn, fn, precision_arr, recall_arr = (array_now(x, tag) for x in raw)
+        data = summaries.pr_curve_raw(
+            tag, tp, fp, tn, fn, precision_arr, recall_arr, num_thresholds=num_thresholds
+        )
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     def add_custom_scalars(self, layout: dict) -> None:
         """Layout ``{category: {chart: ['Multiline' or 'Margin', [tags]]}}`` for the
         custom-scalars dashboard."""
-        self._check_open()
-        self._put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
+        self.check_open()
+        self.put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
 
     def add_custom_scalars_multilinechart(
         self, tags: list, category: str = "default", title: str = "untitled"
@@ -103,25 +115,21 @@ class PluginMethods:
         each metric also written there as a scalar."""
         if type(hparam_dict) is not dict or type(metric_dict) is not dict:
             raise TypeError("add_hparams: hparam_dict and metric_dict must be dicts")
-        self._check_open()
+        self.check_open()
         metrics = {}
         for key, value in metric_dict.items():
             check_tag(key, "metric name")
             metrics[key] = scalar_now(value, key)
         blobs = plugin_summaries.hparams(hparam_dict, metric_dict)
         run = os.path.join(self.logdir, name or str(time.time()))
-        if not self._write_to_disk:
+        if not self.writes_to_disk:
             return
-        step = self._step(global_step, "hparams")
-        wall = self._wall(None)
-        f = EventFile(run, self._filename_suffix, self._pipe.framer)
-        try:
-            records = [summary_event(0, wall, blob) for blob in blobs]
-            for key, v in metrics.items():
-                records.append(summary_event(step, wall, _plain_scalar(clean_tag(key), v)))
-            f.write(b"".join(f.framer.frame(r) for r in records))
-        finally:
-            f.close()
+        step = self.resolve_step(global_step, "hparams")
+        wall = self.resolve_walltime(None)
+        records = [summary_event(0, wall, blob) for blob in blobs]
+        for key, v in metrics.items():
+            records.append(summary_event(step, wall, _plain_scalar(clean_tag(key), v)))
+        self.write_run_file(run, records)
 
 
 def _plain_scalar(tag: str, value: float) -> bytes:

@@ -40,19 +40,14 @@ def default_bin_edges() -> np.ndarray:
     return _default_edges
 
 
-def _plugin(name: str, content: bytes = b"") -> SummaryMetadata:
+def plugin_metadata(name: str, content: bytes = b"") -> SummaryMetadata:
     return SummaryMetadata(
         plugin_data=SummaryMetadata.PluginData(plugin_name=name, content=content)
     )
 
 
-def _one(value: summary_pb2.Summary.Value) -> bytes:
+def single_value(value: summary_pb2.Summary.Value) -> bytes:
     return Summary(value=[value]).SerializeToString()
-
-
-def scalar_with_metadata(tag: str, value: float, display_name: str, description: str) -> bytes:
-    meta = SummaryMetadata(display_name=display_name, summary_description=description)
-    return _one(Summary.Value(tag=tag, simple_value=value, metadata=meta))
 
 
 # -- histograms ---------------------------------------------------------------------------------
@@ -115,6 +110,7 @@ def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=No
             raise ValueError(f"{tag!r}: max_bins must be at least 1, got {max_bins}")
         if len(counts) > int(max_bins):
             counts, edges = _merge_bins(counts, edges, int(max_bins))
+    kept: np.ndarray
     nonzero = np.flatnonzero(counts)
     if nonzero.size:
         first, last = int(nonzero[0]), int(nonzero[-1])
@@ -198,18 +194,34 @@ def histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_co
 # -- text, pr curves, custom scalars -----------------------------------------------------------
 
 
-def _shape(*dims: int) -> tensor_pb2.TensorShapeProto:
+def shape_proto(*dims: int) -> tensor_pb2.TensorShapeProto:
     return tensor_pb2.TensorShapeProto(dim=[tensor_pb2.TensorShapeProto.Dim(size=d) for d in dims])
 
 
 def text(tag: str, text_string: str) -> bytes:
     if not isinstance(text_string, str):
         raise TypeError(f"{tag!r}: text must be a str, got {type(text_string).__name__}")
-    meta = _plugin("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
+    meta = plugin_metadata("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
     tensor = tensor_pb2.TensorProto(
-        dtype=types_pb2.DT_STRING, string_val=[text_string.encode("utf-8")], tensor_shape=_shape(1)
+        dtype=types_pb2.DT_STRING,
+        string_val=[text_string.encode("utf-8")],
+        tensor_shape=shape_proto(1),
     )
-    return _one(Summary.Value(tag=tag + "/text_summary", metadata=meta, tensor=tensor))
+    return single_value(Summary.Value(tag=tag + "/text_summary", metadata=meta, tensor=tensor))
+
+
+def text_lines(tag: str, lines: list[str]) -> bytes:
+    """Lines of text as one rank-1 string tensor (TensorBoard's Text dashboard shows a table,
+    one row per line); ``tag`` is kept as given."""
+    if not all(isinstance(line, str) for line in lines):
+        raise TypeError(f"{tag!r}: text lines must be str")
+    meta = plugin_metadata("text", plugins_pb2.TextPluginData(version=0).SerializeToString())
+    tensor = tensor_pb2.TensorProto(
+        dtype=types_pb2.DT_STRING,
+        string_val=[line.encode("utf-8", "replace") for line in lines],
+        tensor_shape=shape_proto(len(lines)),
+    )
+    return single_value(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
 
 
 def _pr_summary(tag: str, data: np.ndarray, num_thresholds: int) -> bytes:
@@ -217,21 +229,23 @@ def _pr_summary(tag: str, data: np.ndarray, num_thresholds: int) -> bytes:
     tensor = tensor_pb2.TensorProto(
         dtype=types_pb2.DT_FLOAT,
         float_val=data.astype(np.float32).reshape(-1).tolist(),
-        tensor_shape=_shape(*data.shape),
+        tensor_shape=shape_proto(*data.shape),
     )
-    meta = _plugin("pr_curves", content.SerializeToString())
-    return _one(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
+    meta = plugin_metadata("pr_curves", content.SerializeToString())
+    return single_value(Summary.Value(tag=tag, metadata=meta, tensor=tensor))
 
 
 def pr_curve_data(labels, predictions, num_thresholds: int, weights=None) -> np.ndarray:
     """``[6, num_thresholds]``: TP, FP, TN, FN counts, precision, recall per threshold."""
     labels = np.asarray(labels, dtype=np.float64).reshape(-1)
     predictions = np.asarray(predictions, dtype=np.float64).reshape(-1)
-    w = 1.0 if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    w: float | np.ndarray = 1.0
+    if weights is not None:
+        w = np.asarray(weights, dtype=np.float64).reshape(-1)
     index = np.floor(predictions * (num_thresholds - 1))
     inside = (index >= 0) & (index <= num_thresholds - 1)  # out-of-range predictions drop out
     idx = index[inside].astype(np.int64)
-    w_in = w[inside] if np.ndim(w) else w
+    w_in = w[inside] if isinstance(w, np.ndarray) else w
     pos = labels[inside] * w_in
     neg = (1.0 - labels[inside]) * w_in
     tp_bins = np.bincount(idx, weights=pos, minlength=num_thresholds)
@@ -300,9 +314,11 @@ def custom_scalars(layout: dict) -> bytes:
     tensor = tensor_pb2.TensorProto(
         dtype=types_pb2.DT_STRING, string_val=[payload], tensor_shape=tensor_pb2.TensorShapeProto()
     )
-    return _one(
+    return single_value(
         Summary.Value(
-            tag="custom_scalars__config__", tensor=tensor, metadata=_plugin("custom_scalars")
+            tag="custom_scalars__config__",
+            tensor=tensor,
+            metadata=plugin_metadata("custom_scalars"),
         )
     )
 
@@ -340,11 +356,11 @@ def audio(tag: str, samples: np.ndarray, sample_rate=44100) -> bytes:
         encoded_audio_string=buf.getvalue(),
         content_type="audio/wav",
     )
-    return _one(Summary.Value(tag=tag, audio=clip))
+    return single_value(Summary.Value(tag=tag, audio=clip))
 
 
 def image(tag: str, height: int, width: int, channels: int, encoded: bytes) -> bytes:
     img = Summary.Image(
         height=height, width=width, colorspace=channels, encoded_image_string=encoded
     )
-    return _one(Summary.Value(tag=tag, image=img))
+    return single_value(Summary.Value(tag=tag, image=img))

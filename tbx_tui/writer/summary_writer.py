@@ -27,7 +27,7 @@ from tbx_tui.writer.encode import (
     field_bytes,
     metadata_bytes,
 )
-from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile
+from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
@@ -59,6 +59,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
     :meth:`close`. ``flush_secs`` bounds how long an added point can stay in memory;
     ``max_queue`` is accepted for compatibility (the queue is drained by size and time).
+    ``system_metrics=True`` (or a number of seconds) also samples CPU, memory, disk, network and
+    GPUs into ``sys/...`` tags on the writer's thread (needs ``pip install 'tbx-tui[sys]'``).
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         filename_suffix: str = "",
         write_to_disk: bool = True,
         log_dir: str | None = None,
+        system_metrics: bool | float = False,
         **kwargs,
     ) -> None:
         if log_dir is not None and logdir is None:
@@ -99,6 +102,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
             raise
         self._summary_key = pipe.register(SummaryTarget(self._main))
         self._raw_key = pipe.register(RawTarget(self._main))
+        if system_metrics is not False and system_metrics is not None:
+            self._start_system_metrics(system_metrics)
         if purge_step is not None:
             step = check_step(purge_step, "purge_step")
             now = _time()
@@ -107,28 +112,47 @@ class SummaryWriter(MediaMethods, PluginMethods):
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    def _start_system_metrics(self, setting: bool | float) -> None:
+        from tbx_tui.writer import sysmetrics
+
+        if setting is True:
+            interval = sysmetrics.DEFAULT_INTERVAL
+        elif isinstance(setting, int | float) and not isinstance(setting, bool) and setting > 0:
+            interval = float(setting)
+        else:
+            self._finalizer()
+            raise ValueError(
+                f"system_metrics must be True/False or a positive number of seconds, "
+                f"got {setting!r:.60}"
+            )
+        try:
+            sampler = sysmetrics.SystemSampler(pid=os.getpid())
+        except sysmetrics.MissingDependency:
+            self._finalizer()
+            raise
+        self._pipe.every(interval, sysmetrics.SystemLogger(weakref.proxy(self), sampler))
+
     def _file(self, logdir: str):
         f = self._files.get(logdir)
         if f is None:
             if self._write_to_disk:
-                f = EventFile(logdir, self._filename_suffix, self._pipe.framer)
+                f = open_event_file(logdir, self._filename_suffix, self._pipe.framer)
             else:
                 f = NullFile(logdir)
-            with self._pipe._io_lock:
-                self._pipe.files.append(f)
+            self._pipe.add_file(f)
             self._files[logdir] = f
         return f
 
-    def _check_open(self) -> None:
+    def check_open(self) -> None:
         if self._pipe.closed:
             raise WriterClosedError("this SummaryWriter is closed")
 
-    def _step(self, step, tag: str) -> int:
+    def resolve_step(self, step, tag: str) -> int:
         if step is None and self._default_step is not None:
             return self._default_step
         return check_step(step, tag)
 
-    def _wall(self, walltime, tag: str = "") -> float:
+    def resolve_walltime(self, walltime, tag: str = "") -> float:
         if walltime is None:
             return self._clock()
         if isinstance(walltime, str | bytes):
@@ -138,29 +162,46 @@ class SummaryWriter(MediaMethods, PluginMethods):
         except (TypeError, ValueError):
             raise TypeError(f"{tag!r}: walltime must be a number, got {walltime!r:.60}") from None
 
-    def _put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0, key=None):
-        """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
-        key = self._summary_key if key is None else key
-        self._pipe.put((key, self._step(step, tag), self._wall(walltime, tag), summary), nbytes)
+    @property
+    def writes_to_disk(self) -> bool:
+        return self._write_to_disk
 
-    def _put_array(self, tag, values, step, walltime, build, prepare=None) -> None:
+    def put_summary(self, summary, step, walltime, tag: str, nbytes: int = 0) -> None:
+        """Queue a summary: bytes, or a callable making them (run on the flusher thread)."""
+        wall = self.resolve_walltime(walltime, tag)
+        self._pipe.put((self._summary_key, self.resolve_step(step, tag), wall, summary), nbytes)
+
+    def put_raw(self, body: bytes) -> None:
+        """Queue one Event field (a graph, run metadata) as it is."""
+        step = self.resolve_step(None, "graph")
+        self._pipe.put((self._raw_key, step, self._clock(), body), len(body))
+
+    def write_run_file(self, run: str, records: list[bytes]) -> None:
+        """Write serialized Events into a new event file in the folder ``run`` (and close it)."""
+        f = EventFile(run, self._filename_suffix, self._pipe.framer)
+        try:
+            f.write(b"".join(f.framer.frame(r) for r in records))
+        finally:
+            f.close()
+
+    def put_array(self, tag, values, step, walltime, build, prepare=None) -> None:
         """Queue the summary ``build(prepare(array))`` of ``values``.
 
         ``prepare`` (validation and a private copy) runs now; ``build`` (binning, compression)
         runs on the flusher thread, in parallel where numpy and zlib let go of the GIL. Device
         arrays are read on the flusher thread too. Without ``prepare``, ``build`` runs now.
         """
-        self._check_open()
+        self.check_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
             job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
-            self._put_summary(job, step, walltime, tag)
+            self.put_summary(job, step, walltime, tag)
         elif prepare is not None:
             ready = prepare(arr)
-            self._put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
+            self.put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
         else:
             data = build(arr)
-            self._put_summary(data, step, walltime, tag, len(data))
+            self.put_summary(data, step, walltime, tag, len(data))
 
     # -- scalars -------------------------------------------------------------------------------
 
@@ -210,8 +251,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
         if global_step.__class__ is int and _INT64_MIN <= global_step <= _INT64_MAX:
             step = global_step
         else:
-            step = self._step(global_step, tag)
-        wall = self._clock() if walltime is None else self._wall(walltime, tag)
+            step = self.resolve_step(global_step, tag)
+        wall = self._clock() if walltime is None else self.resolve_walltime(walltime, tag)
         pipe = self._pipe
         with pipe.lock:
             if pipe.closed:
@@ -235,9 +276,9 @@ class SummaryWriter(MediaMethods, PluginMethods):
         check_tag(main_tag, "main_tag")
         if not isinstance(tag_scalar_dict, dict):
             raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
-        self._check_open()
-        wall = self._wall(walltime, main_tag)
-        step = self._step(global_step, main_tag)
+        self.check_open()
+        wall = self.resolve_walltime(walltime, main_tag)
+        step = self.resolve_step(global_step, main_tag)
         items = []
         for key, raw in tag_scalar_dict.items():
             target = self._other_keys.get((main_tag, key))
@@ -278,7 +319,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """Histogram of ``values`` (any shape). ``bins``: 'tensorflow' or a numpy bin rule."""
         name = clean_tag(check_tag(tag))
-        self._put_array(
+        self.put_array(
             tag,
             values,
             global_step,
@@ -302,12 +343,12 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """A histogram given as statistics plus one upper limit and one count per bucket."""
         check_tag(tag)
-        self._check_open()
+        self.check_open()
         limits = array_now(bucket_limits, tag)
         counts = array_now(bucket_counts, tag)
-        stats = [scalar_now(x, tag) for x in (min, max, num, sum, sum_squares)]
-        data = summaries.histogram_raw(tag, *stats, limits, counts)
-        self._put_summary(data, global_step, walltime, tag, len(data))
+        lo, hi, n, total, squares = (scalar_now(x, tag) for x in (min, max, num, sum, sum_squares))
+        data = summaries.histogram_raw(tag, lo, hi, n, total, squares, limits, counts)
+        self.put_summary(data, global_step, walltime, tag, len(data))
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +101,7 @@ def clean_tag(tag: str) -> str:
     return _NOT_A_TAG_CHAR.sub("_", tag).lstrip("/")
 
 
-def check_step(step: object, tag: str) -> int:
+def check_step(step: Any, tag: str) -> int:
     """A step as a Python int in int64 range (``None`` is step 0, as in tensorboardX)."""
     if step is None:
         return 0

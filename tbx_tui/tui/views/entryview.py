@@ -77,6 +77,11 @@ class EntryView(Vertical, can_focus=True):
     def current(self) -> tuple[str, str] | None:
         return self.entries[self.index] if self.entries else None
 
+    def run_color(self, default: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The colour of the current entry's run (``default`` when there is none)."""
+        cur = self.current
+        return self.state.colors.get(cur[1], default) if cur else default
+
     def points(self) -> list:
         cur = self.current
         if cur is None:

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tbx_tui.tui.render import FrameReady, Frames
 from tbx_tui.tui.views.entryview import EntryView
-from tbx_tui.view import histo, plot, waterfall
+from tbx_tui.view import histo, numfmt, plot, waterfall
 
 # Ridge intensity 1..7: older steps in blues, the newest step in ambers.
 RIDGE_COLORS = ("#1f3b57", "#245a80", "#2a78a8", "#3196cc", "#45b0e0", "#6cc7ee", "#a5e0fa")
@@ -95,10 +95,10 @@ class HistogramBody(Widget):
         if not points or width < 1 or height < 1:
             return Text("")
         color, mode, unicode = not self.app.no_color, view.mode, view.unicode
-        rgb = view.state.colors.get(view.current[1], (255, 152, 0)) if view.current else None
+        rgb = view.run_color((255, 152, 0))
         last = points[-1]
-        key = (view.current, len(points), last.step, id(last.data), mode, width, height, color)
-        key += (unicode, rgb)
+        key: tuple = (view.current, len(points), last.step, id(last.data), mode, width, height)
+        key = (*key, color, unicode, rgb)
         frame = self.frames.get(
             key, lambda: draw_histograms(points, mode, width, height, rgb, color, unicode)
         )
@@ -139,8 +139,8 @@ class HistogramView(EntryView):
         where = f"{len(points)} steps, last {points[-1].step}"
         if last.count:
             where += (
-                f": n={waterfall.format_number(last.count)} "
-                f"[{waterfall.format_number(last.min)}, {waterfall.format_number(last.max)}]"
+                f": n={numfmt.short(last.count)} "
+                f"[{numfmt.short(last.min)}, {numfmt.short(last.max)}]"
             )
         return f"{self.mode} · {where}"
 

@@ -135,7 +135,7 @@ class GraphicsBody(Widget):
                     img = img.convert("RGB").resize((w, h), how)
                 seq = termgraphics.sixel(img)
         else:
-            cw, ch = imagecells.fit(img.width, img.height, cols, rows, "halfblock")
+            cw, ch = imagecells.fit(img.width, img.height, cols, rows)
             png = termgraphics.png_bytes(img)
             seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
         return termgraphics.tmux_wrap(seq) if seq and self.tmux else seq

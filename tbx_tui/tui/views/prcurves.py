@@ -41,7 +41,7 @@ class PRBody(Widget):
         point = self.view.current_point()
         if point is None:
             return Text("")
-        rgb = self.view.state.colors.get(self.view.current[1], (66, 165, 245))
+        rgb = self.view.run_color((66, 165, 245))
         w, h = self.content_size.width, self.content_size.height
         color, ascii = not self.app.no_color, getattr(self.app, "ascii", False)
         key = (self.view.current, point.step, id(point.data), rgb, w, h, color, ascii)

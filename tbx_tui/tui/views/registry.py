@@ -13,12 +13,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
     from tbx_tui.tui.state import ViewState
+
+
+@runtime_checkable
+class SyncedView(Protocol):
+    def sync(self) -> None:
+        """Bring the view in line with the state (after data or options changed)."""
 
 
 @dataclass(frozen=True)
@@ -43,4 +49,5 @@ VIEWS: list[View] = [
     View("text", "Text", "Text", "text", "TextView"),
     View("hparams", "HParams", "HP", "hparams", "HParamsView"),
     View("pr", "PR curves", "PR", "prcurves", "PRCurveView"),
+    View("console", "Console", "Cons", "console", "ConsoleView"),
 ]

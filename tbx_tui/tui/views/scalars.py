@@ -26,10 +26,9 @@ from tbx_tui.tui.filterbox import (
 )
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.state import ViewState
-from tbx_tui.view import numfmt, plot
+from tbx_tui.view import numfmt, plot, units
 
 CARD_MIN_WIDTH = 44
-CARD_HEIGHT = 14
 _CACHE = plot.PreparedCache()  # for chart_text() callers on their own thread
 _RENDER_CACHE = plot.PreparedCache()  # only the render thread touches this one
 
@@ -84,24 +83,21 @@ def _chart(
     return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
-def latest_line(
-    state: ViewState, tag: str, width: int, max_lines: int, color: bool = True, ascii: bool = False
-) -> Text:
-    """Each visible run's latest value and step: ``● run 0.1234 @1200``."""
-    entries = chart_entries(state, tag)
-    symbols = tuple(state.symbol(name, color, ascii) for name, _, _ in entries)
-    return _latest(entries, width, max_lines, symbols)
-
-
 def _latest(
-    entries: tuple[Entry, ...], width: int, max_lines: int, symbols: tuple[str, ...] = ()
+    entries: tuple[Entry, ...],
+    width: int,
+    max_lines: int,
+    symbols: tuple[str, ...] = (),
+    unit: str = "",
+    ascii: bool = False,
 ) -> Text:
     """``symbols``: the character before each run (default ``●``, in the run's colour)."""
     out = Text(no_wrap=True, overflow="ellipsis")
     values = []
     for name, series, rgb in entries:
         i = series.last_index()
-        values.append((name, numfmt.compact(float(series.values[i])), int(series.steps[i]), rgb))
+        value = units.with_unit(numfmt.compact(float(series.values[i])), unit, ascii)
+        values.append((name, value, int(series.steps[i]), rgb))
     lines_used, line_len = 1, 0
     for k, (name, value, step, rgb) in enumerate(values):
         piece = f"{safe_text(name)} {value} @{numfmt.step(step)}"
@@ -136,7 +132,14 @@ class CardJob:
 
     def draw(self, console: Console, cache: plot.PreparedCache = _RENDER_CACHE) -> list[Strip]:
         """The card's lines (header, then chart) as strips; runs on the render thread."""
-        header = _latest(self.entries, self.width, self.header_lines, self.symbols)
+        header = _latest(
+            self.entries,
+            self.width,
+            self.header_lines,
+            self.symbols,
+            units.unit_of(self.tag),
+            self.ascii,
+        )
         rows = self.height - len(header.plain.splitlines() or [""])
         body = _chart(
             self.entries,
@@ -307,7 +310,7 @@ class ScalarsView(Vertical):
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
-        self._shape: tuple = ()
+        self._shape: tuple | str = ()
         self._columns = 1
 
     def compose(self) -> ComposeResult:
@@ -347,6 +350,8 @@ class ScalarsView(Vertical):
         for group, tags in groups.items():
             count = f"  ({len(tags)})" if len(tags) > 1 else ""
             title = safe_text(group) if group else "(no prefix)"
+            if group + "/" == units.SYS_PREFIX:
+                title = units.SYS_GROUP_TITLE
             widgets.append(Static(Text(title + count, style="bold"), classes="group"))
             grid = Grid(*(ChartCard(self.state, t) for t in tags), classes="cards")
             grid.styles.grid_size_columns = self._columns

@@ -1,0 +1,1 @@
+"""File access shared by the reader and the writer: local paths via ``os``, URLs via fsspec."""

@@ -1,0 +1,42 @@
+"""The two Textual internals tbx-top relies on, each behind one function.
+
+Textual has no public way to add a line filter to an app, nor to ask a footer whether it has
+built its key widgets yet. :func:`check_textual_internals` says when an upgrade of Textual moved
+them (``tests/test_textual_compat.py`` runs it), so that failure names the library and version
+instead of surfacing as an ``AttributeError`` deep inside a screen update.
+"""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+
+from textual.app import App
+from textual.filter import LineFilter
+from textual.reactive import Reactive
+from textual.widgets import Footer
+
+
+def line_filters(app: App) -> list[LineFilter]:
+    """The app's line filters (Textual 8 keeps them in ``App._filters``): the list itself, so
+    a filter appended runs on every line drawn from then on."""
+    return app._filters
+
+
+def footer_bindings_ready(footer: Footer) -> bool:
+    """Whether ``footer`` has built its key widgets (Textual 8: ``Footer._bindings_ready``)."""
+    return bool(footer._bindings_ready)
+
+
+def check_textual_internals() -> None:
+    """Raise ``RuntimeError`` naming the installed Textual if the internals above moved."""
+    problems = []
+    if not isinstance(getattr(App(), "_filters", None), list):
+        problems.append("App._filters (a list of LineFilter) is gone")
+    if not isinstance(inspect.getattr_static(Footer, "_bindings_ready", None), Reactive):
+        problems.append("Footer._bindings_ready (a reactive bool) is gone")
+    if problems:
+        raise RuntimeError(
+            f"textual {version('textual')} changed internals tbx_tui.tui.textual_compat uses: "
+            + "; ".join(problems)
+        )
