@@ -1,13 +1,43 @@
-"""Shared fixtures: a private copy of the event-file corpus for every test that needs one."""
+"""Shared fixtures and helpers: the corpus, the CLI in a subprocess, the app under Pilot.
+
+Every test module sets ``pytestmark`` to one tier (see ``TIERS``); collection fails naming any
+module that does not, so ``-m "not oracle"`` can be trusted to leave out exactly the oracles.
+Paths are absolute: the tests pass from any working directory.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
+ROOT = Path(__file__).resolve().parent.parent
+#: The event-file corpus, read only (the ``corpus`` fixture gives a writable copy).
+CORPUS = ROOT / "tests" / "data" / "corpus"
+#: A little after the corpus was written: "2m ago" labels stay fixed.
+FROZEN_NOW = 1795783600.0
+TIERS = ("unit", "app", "snapshot", "oracle", "fault")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    untiered = sorted(
+        {
+            item.nodeid.split("::")[0]
+            for item in items
+            if not any(item.get_closest_marker(tier) for tier in TIERS)
+        }
+    )
+    if untiered:
+        raise pytest.UsageError(
+            f"test modules without a tier marker (pytestmark = pytest.mark.<{'|'.join(TIERS)}>): "
+            + ", ".join(untiered)
+        )
 
 
 @pytest.fixture
@@ -19,6 +49,101 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def utc(monkeypatch):
+    """Local time is UTC (clock labels in snapshots)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# ---------------------------------------------------------------- the CLI in a fresh process
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a CLI subprocess: UTF-8 output, no colour, this checkout importable."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "PYTHONPATH": path, **extra}
+
+
+def tbx_top(
+    *args: str, env: dict[str, str] | None = None, text: bool = False, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """Run ``tbx-top ARGS`` for real, in a fresh process, with its output captured through pipes."""
+    return subprocess.run(
+        [sys.executable, "-m", "tbx_tui.cli", *args],
+        capture_output=True,
+        text=text,
+        env=cli_env(**(env or {})),
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+# ---------------------------------------------------------------- the app under Pilot
+
+
+def make_app(path, *, poll: float | None = 0.2, display_name: str | None = "corpus", **kwargs):
+    """The app as the CLI builds it, polling, with the clock frozen at ``FROZEN_NOW``."""
+    from tbx_tui.tui.app import create_app
+
+    kwargs.setdefault("clock", lambda: FROZEN_NOW)
+    return create_app(path, poll=poll, display_name=display_name, **kwargs)
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot, condition: Callable[[], bool], cap: int = 400) -> bool:
+    """Pause until ``condition()`` holds; ``cap`` pauses at most (generous: slow CI machines)."""
+    for _ in range(cap):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def charts_settled(app) -> bool:
+    """Every chart card in view shows the frame of the state now (cards draw off the UI thread)."""
+    from tbx_tui.tui.views.scalars import ChartCard
+
+    screen = app.screen
+    return all(c.up_to_date for c in screen.query(ChartCard) if screen.can_view_partial(c))
+
+
+async def settled(pilot) -> None:
+    """Pause until the charts in view are drawn, then once more for the screen to show them."""
+    await pilot.pause()
+    assert await wait_for(pilot, lambda: charts_settled(pilot.app))
+    await pilot.pause()
+
+
+async def steady_screen(pilot, cap: int = 200) -> str:
+    """The screen's text once the charts are drawn and two looks in a row agree."""
+    app = pilot.app
+    await settled(pilot)
+    text = screen_text(app)
+    for _ in range(cap):
+        await pilot.pause(0.05)
+        now = screen_text(app)
+        if now == text and charts_settled(app):
+            break
+        text = now
+    return text
+
+
+async def loaded(pilot) -> None:
+    app = pilot.app
+    assert await wait_for(pilot, lambda: app.state.loaded)
+    await settled(pilot)
+
+
+# ---------------------------------------------------------------- files and servers
+
+
+@pytest.fixture
 def unprivileged() -> list[str]:
     """A command prefix that runs a command without the power to read what its mode forbids.
 
@@ -26,8 +151,6 @@ def unprivileged() -> list[str]:
     through ``setpriv`` with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped, so file modes
     apply to it like to anyone. Another user needs nothing.
     """
-    import os
-
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
@@ -46,11 +169,7 @@ def s3_server():
     processes all reach it the way they would reach MinIO. Yields the environment to give to
     subprocesses. Skips when moto or s3fs is not installed (``pip install -e ".[test]"``).
     """
-    import os
     import socket
-    import subprocess
-    import sys
-    import time
     import urllib.request
 
     pytest.importorskip("moto.server", reason="moto[server] is in the test extra")

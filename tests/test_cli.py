@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tbx_tui.cli import main
+from tests.conftest import CORPUS, tbx_top
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "data" / "corpus"
-
-
-def tbx_top(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "tbx_tui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+pytestmark = pytest.mark.unit
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
@@ -37,19 +22,19 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, needle: str) -> Non
 
 @pytest.mark.parametrize("extra", [[], ["--json"]])
 def test_missing_logdir_exits_2(tmp_path, extra):
-    proc = tbx_top(str(tmp_path / "nope"), "--once", *extra)
+    proc = tbx_top(str(tmp_path / "nope"), "--once", *extra, text=True)
     assert_one_line_error(proc, "does not exist")
 
 
 def test_missing_logdir_for_export_exits_2(tmp_path):
-    proc = tbx_top(str(tmp_path / "nope"), "--export", "-")
+    proc = tbx_top(str(tmp_path / "nope"), "--export", "-", text=True)
     assert_one_line_error(proc, "does not exist")
 
 
 def test_file_instead_of_logdir_exits_2(tmp_path):
     path = tmp_path / "events.out.tfevents.1.x"
     path.write_bytes(b"")
-    proc = tbx_top(str(path), "--once")
+    proc = tbx_top(str(path), "--once", text=True)
     assert_one_line_error(proc, "is not a directory")
 
 
@@ -65,18 +50,18 @@ def test_file_instead_of_logdir_exits_2(tmp_path):
     ],
 )
 def test_bad_arguments_exit_2(args, needle):
-    proc = tbx_top(str(CORPUS), *args)
+    proc = tbx_top(str(CORPUS), *args, text=True)
     assert_one_line_error(proc, needle)
 
 
 def test_unknown_flag_exits_2():
-    proc = tbx_top(str(CORPUS), "--once", "--no-such-flag")
+    proc = tbx_top(str(CORPUS), "--once", "--no-such-flag", text=True)
     assert proc.returncode == 2
     assert "unrecognized arguments" in proc.stderr
 
 
 def test_empty_logdir_exits_0(tmp_path):
-    proc = tbx_top(str(tmp_path), "--once")
+    proc = tbx_top(str(tmp_path), "--once", text=True)
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert proc.stdout == f"{tmp_path}: 0 runs\nno event files found\n"
@@ -84,7 +69,7 @@ def test_empty_logdir_exits_0(tmp_path):
 
 def test_damaged_logdir_exits_0():
     for run in ("badcrc", "badlen", "garbage", "hugelen", "truncated"):
-        proc = tbx_top(str(CORPUS / "edge" / run), "--once", "--width", "200")
+        proc = tbx_top(str(CORPUS / "edge" / run), "--once", "--width", "200", text=True)
         assert proc.returncode == 0, (run, proc.stderr)
         assert proc.stderr == ""
         if run != "truncated":  # a write in progress is not damage
@@ -102,16 +87,8 @@ def test_main_returns_exit_code_in_process(capsys, tmp_path):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_once_on_the_current_directory(tmp_path):
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tbx_tui.cli", "--once"],
-        capture_output=True,
-        text=True,
-        env={**env, "PYTHONPATH": str(ROOT)},
-        cwd=CORPUS / "edge" / "deep",
-        timeout=120,
-    )
+def test_once_on_the_current_directory():
+    proc = tbx_top("--once", cwd=CORPUS / "edge" / "deep", text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == ".: 1 run"
     assert "run a/b/c" in proc.stdout

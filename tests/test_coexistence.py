@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.oracle
+
 SCRIPT = r"""
 import importlib.util
 from tensorboard.compat.proto import event_pb2 as tb_event

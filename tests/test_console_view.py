@@ -11,10 +11,8 @@ import pytest
 from tbx_tui import SummaryWriter
 from tbx_tui.capture.console import Recorder
 from tbx_tui.capture.parse import LineParser
-from tbx_tui.tui.app import create_app
 from tbx_tui.tui.views.console import ConsoleView
-
-from .tui_helpers import loaded, screen_text, wait_for
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
 pytestmark = pytest.mark.app
 
@@ -34,7 +32,7 @@ def test_console_view_follows_scrolls_back_and_searches(tmp_path):
     recorder.flush()
 
     async def go():
-        app = create_app(logs, poll=0.2)
+        app = make_app(logs)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("7")
@@ -95,7 +93,7 @@ def test_sidebar_marks_nan_runs_and_sys_tags_show_units(tmp_path):
         w.add_scalar("sys/gpu0/temp_C", 71.0, 0)
 
     async def go():
-        app = create_app(logs, poll=0.2)
+        app = make_app(logs)
         async with app.run_test(size=(140, 60)) as pilot:
             await loaded(pilot)
             text = screen_text(app)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from tbx_tui.demo.job import DemoJob
 from tbx_tui.read.logdir import Logdir
-from tbx_tui.tui.app import create_app
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
-from .tui_helpers import loaded, screen_text, wait_for
+pytestmark = pytest.mark.app
 
 RUNS = {"train/lr-3e-4", "train/lr-1e-3", "queue/mm1", "sampler/exponential", "sweep/best"}
 
@@ -61,7 +63,7 @@ def test_app_on_the_demo_fills_every_view(tmp_path):
             time.sleep(0.2)
 
         async def go():
-            app = create_app(tmp_path, poll=0.2, display_name="demo", images="halfblock")
+            app = make_app(tmp_path, display_name="demo", images="halfblock", clock=time.time)
             async with app.run_test(size=(160, 48)) as pilot:
                 await loaded(pilot)
                 for key, needle in (

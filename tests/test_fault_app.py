@@ -15,23 +15,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tbx_tui.tui.app import create_app
 from tbx_tui.tui.views.registry import VIEWS
 from tbx_tui.tui.views.text import PAGE_CHARS, TextView
 from tests import hostile as h
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
 from .test_fault_names import BIDI, RUN_BYTES
 from .test_fault_records import GARBAGE, HOSTILE_TENSORS
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
 
 pytestmark = pytest.mark.fault
 
 VIEW_KEYS = tuple(str(i + 1) for i in range(len(VIEWS)))
-
-
-def make(path: Path, **kwargs):
-    kwargs.setdefault("poll", 0.2)
-    return create_app(path, clock=lambda: FROZEN_NOW, display_name="hostile", **kwargs)
 
 
 async def visit_every_view(pilot) -> None:
@@ -60,7 +54,7 @@ def test_item1_absurd_wall_times_do_not_kill_the_app(tmp_path):
     path = intact(tmp_path, *texts, *scalars)
 
     async def go():
-        app = make(path)
+        app = make_app(path, display_name="hostile")
         async with app.run_test(size=(140, 44)) as pilot:
             await loaded(pilot)
             await visit_every_view(pilot)
@@ -78,7 +72,7 @@ def test_item2_garbage_hparams_do_not_kill_the_app(tmp_path):
     path = intact(tmp_path, *bad)
 
     async def go():
-        app = make(path)
+        app = make_app(path, display_name="hostile")
         async with app.run_test(size=(140, 44)) as pilot:
             await loaded(pilot)
             await visit_every_view(pilot)
@@ -92,7 +86,7 @@ def test_item3_hostile_tensors_do_not_kill_the_app(tmp_path):
     path = intact(tmp_path, *HOSTILE_TENSORS.values())
 
     async def go():
-        app = make(path)
+        app = make_app(path, display_name="hostile")
         async with app.run_test(size=(140, 44)) as pilot:
             await loaded(pilot)
             await visit_every_view(pilot)
@@ -109,7 +103,7 @@ def test_item4_sidebar_escapes_folder_bytes_and_bidi(tmp_path):
             f.write(h.scalar("loss\u202e", 1, 1.0))
 
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path, display_name="hostile")
         async with app.run_test(size=(160, 44)) as pilot:
             await loaded(pilot)
             await visit_every_view(pilot)
@@ -130,7 +124,7 @@ def test_item5_huge_text_is_paged_and_keys_are_answered(tmp_path):
     path = intact(tmp_path, h.text("log", 1, body), h.text("log", 2, "small *text*"))
 
     async def go():
-        app = make(path)
+        app = make_app(path, display_name="hostile")
         async with app.run_test(size=(140, 44)) as pilot:
             await loaded(pilot)
             await pilot.press("4")

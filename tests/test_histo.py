@@ -7,8 +7,10 @@ import pytest
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.view import histo, waterfall
+from tests.conftest import CORPUS
 
-CORPUS = "tests/data/corpus"
+pytestmark = pytest.mark.unit
+
 
 
 def _buckets(edges, counts):

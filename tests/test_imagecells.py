@@ -13,6 +13,9 @@ from PIL import Image
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.term import termgraphics
 from tbx_tui.view import imagecells
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.unit
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 
@@ -117,7 +120,7 @@ def test_corpus_images_to_cells():
         ("torch/main", "fig/hist"),
         ("tf/tf2", "imgs/noise"),
     ):
-        ld = Logdir(f"tests/data/corpus/{folder}")
+        ld = Logdir(f"{CORPUS}/{folder}")
         ld.refresh()
         for info in ld.runs["."].images[tag][-1].data:
             img = imagecells.load_image(info)

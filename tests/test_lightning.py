@@ -15,6 +15,8 @@ torch = pytest.importorskip("torch")
 
 from tbx_tui.read.logdir import Logdir  # noqa: E402
 
+pytestmark = pytest.mark.oracle
+
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = 6
 

@@ -199,3 +199,35 @@ def test_item11_unreadable_logdir_is_an_error_not_zero_runs(perm_logdir, unprivi
         assert out.returncode != 0, (mode, out.stdout)
         assert f"permission denied: {perm_logdir}" in out.stderr
         assert "0 runs" not in out.stdout
+
+
+STEPWISE = """
+import json, sys
+from tbx_tui.read.logdir import Logdir
+ld = Logdir(sys.argv[1])
+ld.refresh()
+print(json.dumps(sorted(ld.runs)), flush=True)
+sys.stdin.readline()  # the test makes a folder unreadable meanwhile
+ld.refresh()
+ld.refresh()
+print(json.dumps([sorted(ld.runs), ld.warnings, len(ld.runs["team/a"].scalars["loss"])]))
+"""
+
+
+def test_item11_runs_under_a_folder_that_becomes_unreadable_are_kept(perm_logdir, unprivileged):
+    ef.write(perm_logdir / "team" / "a" / EV, *_points(3, 1.0))
+    ef.write(perm_logdir / "b" / EV, *_points(3, 1.0))
+    proc = subprocess.Popen(
+        [*unprivileged, sys.executable, "-c", STEPWISE, str(perm_logdir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    assert json.loads(proc.stdout.readline()) == ["b", "team/a"]
+    (perm_logdir / "team").chmod(0)
+    out, _ = proc.communicate("go\n", timeout=60)
+    runs, warnings, points = json.loads(out)
+    assert runs == ["b", "team/a"] and points == 3
+    assert warnings == [f"permission denied: {perm_logdir / 'team'}"]

@@ -16,22 +16,13 @@ from tbx_tui.read.logdir import Logdir
 from tbx_tui.tfrecord import record
 from tests import eventfiles as ef
 
+pytestmark = pytest.mark.unit
+
 EV = "events.out.tfevents.1.host"
 
 
 def steps_of(ld: Logdir, run: str, tag: str) -> list[int]:
     return ld.runs[run].scalars[tag].steps.tolist()
-
-
-def test_masked_crc_and_framing_match_tensorboardx(tmp_path):
-    from tensorboardX.record_writer import RecordWriter
-
-    payload = b"hello event"
-    path = tmp_path / "rec"
-    w = RecordWriter(str(path))
-    w.write(payload)
-    w.close()
-    assert path.read_bytes() == record.encode_record(payload)
 
 
 def test_record_appended_in_two_halves_is_read_once_exactly(tmp_path):

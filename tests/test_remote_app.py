@@ -7,9 +7,7 @@ import asyncio
 import pytest
 
 from tbx_tui import SummaryWriter
-from tbx_tui.tui.app import create_app
-
-from .tui_helpers import loaded, screen_text, wait_for
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
 pytestmark = pytest.mark.app
 
@@ -21,7 +19,7 @@ def test_app_follows_a_run_being_written_to_s3(s3_bucket):
     writer.flush()
 
     async def go():
-        app = create_app(s3_bucket, poll=0.2)
+        app = make_app(s3_bucket)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert await wait_for(pilot, lambda: "live/metric" in screen_text(app))

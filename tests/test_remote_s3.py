@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,10 +16,10 @@ from tbx_tui import SummaryWriter
 from tbx_tui.read.logdir import TAIL_BYTES, Logdir
 from tbx_tui.storage.files import RemoteStorage
 from tests import eventfiles as ef
+from tests.conftest import ROOT, tbx_top
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _write_runs(base: str) -> None:
@@ -32,22 +31,11 @@ def _write_runs(base: str) -> None:
             w.add_text("note", "hello", 1, walltime=1001.0)
 
 
-def _tbx_top(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tbx_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-
-
 def _objects(url: str) -> list[str]:
     storage = RemoteStorage(url)
     return [
         os.path.basename(f.path)
-        for files in storage.list(lambda n: True).folders.values()
+        for files in storage.scan(lambda n: True).folders.values()
         for f in files
     ]
 
@@ -76,15 +64,21 @@ def test_writer_flush_and_close_put_the_data_in_the_store(s3_bucket, tmp_path, m
 def test_tbx_top_reads_s3_like_a_local_folder_in_every_mode(s3_bucket, s3_server, tmp_path):
     _write_runs(s3_bucket)
     _write_runs(str(tmp_path))
-    remote = json.loads(_tbx_top(s3_server, "--once", "--json", s3_bucket).stdout)
-    local = json.loads(_tbx_top(s3_server, "--once", "--json", str(tmp_path)).stdout)
+    remote = json.loads(tbx_top("--once", "--json", s3_bucket, env=s3_server, text=True).stdout)
+    local = json.loads(tbx_top("--once", "--json", str(tmp_path), env=s3_server, text=True).stdout)
     assert remote["logdir"] == s3_bucket
     assert [r["name"] for r in remote["runs"]] == ["a", "b/deep"]
     assert remote["runs"] == local["runs"]
-    text = _tbx_top(s3_server, "--once", s3_bucket, "--width", "120")
+    text = tbx_top("--once", s3_bucket, "--width", "120", env=s3_server, text=True)
     assert text.returncode == 0, text.stderr
     assert f"{s3_bucket}: 2 runs" in text.stdout and "run b/deep" in text.stdout
-    exported = _tbx_top(s3_server, s3_bucket, "--export", "-")
+    with SummaryWriter(f"{s3_bucket}/c") as w:
+        w.add_scalar("loss", float("nan"), 0)
+    check = tbx_top(s3_bucket, "--check", "nan", env=s3_server, text=True)
+    assert check.returncode == 1 and check.stdout == "c loss: latest value is nan (step 0)\n"
+    exported = tbx_top(
+        s3_bucket, "--export", "-", "--runs", "^(a|b/deep)$", env=s3_server, text=True
+    )
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert len(rows) == 50
     assert {(r["run"], r["step"], r["value"]) for r in rows if r["step"] == "24"} == {
@@ -195,3 +189,13 @@ def test_url_logdir_without_its_package_is_a_clear_error_never_a_folder(tmp_path
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert top.returncode == 2 and 'pip install "tbx-tui[s3]"' in top.stderr
+
+
+def test_any_fsspec_protocol_goes_the_same_way():
+    pytest.importorskip("fsspec")
+    with SummaryWriter("memory://tbx-any/exp/run1") as w:  # fsspec's in-process file system
+        for step in range(5):
+            w.add_scalar("x", float(step), step)
+    ld = Logdir("memory://tbx-any/exp")
+    ld.refresh()
+    assert ld.remote and ld.runs["run1"].scalars["x"].steps.tolist() == list(range(5))

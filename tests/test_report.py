@@ -21,26 +21,15 @@ from tbx_tui.term.textwidth import truncate
 from tbx_tui.tfrecord.record import encode_record
 from tbx_tui.view.numfmt import compact_number, json_number
 from tbx_tui.view.sparkline import ASCII_LEVELS, UNICODE_LEVELS, sparkline
+from tests.conftest import CORPUS, ROOT, tbx_top
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "data" / "corpus"
+pytestmark = pytest.mark.unit
+
 READING = json.loads((CORPUS / "tensorboard-reading.json").read_text())
 #: Where the corpus README says this project reads more than TensorBoard (run -> tag -> count).
 BETTER = {"edge/badcrc": {"loss": 99}, "edge/badlen": {"v": 59}, "edge/resumed": {"loss": 90}}
 #: Characters that must never reach the terminal from the text report (newline is allowed).
 FORBIDDEN = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
-
-
-def tbx_top(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the CLI for real, in a fresh process, with output captured through a pipe."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "tbx_tui.cli", *args],
-        capture_output=True,
-        env=full_env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def json_report(*args: str) -> dict:
@@ -451,14 +440,3 @@ def test_truncate_counts_wide_characters():
     assert truncate("损失损失", 5) == "损失…"
     assert truncate("损失", 4) == "损失"
     assert truncate("abcdef", 5, "...") == "ab..."
-
-
-def test_reader_and_report_import_no_tui_library():
-    code = (
-        "import sys, tbx_tui, tbx_tui.read.logdir, tbx_tui.headless.report, tbx_tui.cli\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(bad)\n"
-        "sys.exit(1 if bad else 0)\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT)
-    assert proc.returncode == 0, proc.stdout

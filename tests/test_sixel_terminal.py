@@ -15,9 +15,11 @@ import pytest
 
 from tbx_tui.term import termgraphics
 from tbx_tui.tui.views.images import GraphicsBody, ImageView
+from tests.conftest import CORPUS
 from tests.views_harness import ViewHarness, drawn
 
-CORPUS = "tests/data/corpus"
+pytestmark = pytest.mark.app
+
 XTERM_GEOMETRY = "\x1b[?2;0;1000;855S"  # xterm's reply: maxGraphicSize 1000x1000, window 855 high
 
 
@@ -79,8 +81,7 @@ def test_cell_pixels_from_a_pty():
 
 def test_graphics_body_clears_every_line_then_draws_within_the_limit():
     async def run():
-        app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images="sixel")
-        app.sixel_limit = (1000, 855)
+        app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images="sixel", sixel_limit=(1000, 855))
         async with app.run_test(size=(160, 50)) as pilot:
             await pilot.pause()
             body = app.query_one(GraphicsBody)

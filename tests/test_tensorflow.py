@@ -14,6 +14,8 @@ tf = pytest.importorskip("tensorflow")
 
 from tbx_tui.read.logdir import Logdir  # noqa: E402
 
+pytestmark = pytest.mark.oracle
+
 
 def write_tf2(path: str) -> None:
     writer = tf.summary.create_file_writer(path)

@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 import shutil
 
-from tbx_tui.tui.app import create_app
+import pytest
+
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.scalars import ChartCard
 from tbx_tui.tui.zoom import ZoomScreen
+from tests.conftest import loaded, make_app, screen_text, wait_for
 
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, wait_for
-
-
-def make(path, **kwargs):
-    kwargs.setdefault("poll", 0.2)
-    return create_app(path, clock=lambda: FROZEN_NOW, display_name="corpus", **kwargs)
+pytestmark = pytest.mark.app
 
 
 def run(coro):
@@ -29,7 +26,7 @@ def tags_shown(app) -> list[str]:
 
 def test_loads_every_run_and_tag(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert set(app.state.runs) == {
@@ -48,7 +45,7 @@ def test_loads_every_run_and_tag(corpus):
 
 def test_hide_and_show_a_run(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             tree = app.query_one(RunTree)
@@ -73,7 +70,7 @@ def test_hide_and_show_a_run(corpus):
 
 def test_tag_filter(corpus):
     async def go():
-        app = make(corpus)
+        app = make_app(corpus)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("tab")  # to the charts
@@ -91,7 +88,7 @@ def test_tag_filter(corpus):
 
 def test_run_filter(corpus):
     async def go():
-        app = make(corpus)
+        app = make_app(corpus)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("r", *"^tf/", "enter")
@@ -106,7 +103,7 @@ def test_run_filter(corpus):
 
 def test_run_filter_from_the_command_line(corpus):
     async def go():
-        app = make(corpus, run_filter="keras", tag_filter="epoch")
+        app = make_app(corpus, run_filter="keras", tag_filter="epoch")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert app.state.listed_runs() == ["tf/keras/train", "tf/keras/validation"]
@@ -117,7 +114,7 @@ def test_run_filter_from_the_command_line(corpus):
 
 def test_smoothing_axis_log_outliers(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert "smooth 0.60" in screen_text(app)
@@ -142,7 +139,7 @@ def test_smoothing_axis_log_outliers(corpus):
 
 def test_zoom_a_card_and_back(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(100, 30)) as pilot:
             await loaded(pilot)
             await pilot.press("tab")
@@ -162,7 +159,7 @@ def test_zoom_a_card_and_back(corpus):
 
 def test_help_opens_and_closes(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(100, 30)) as pilot:
             await loaded(pilot)
             await pilot.press("question_mark")
@@ -180,7 +177,7 @@ def test_help_opens_and_closes(corpus):
 
 def test_q_quits(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(100, 30)) as pilot:
             await loaded(pilot)
             await pilot.press("q")
@@ -192,7 +189,7 @@ def test_q_quits(corpus):
 
 def test_too_small_then_recovers(corpus):
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(100, 30)) as pilot:
             await loaded(pilot)
             await pilot.resize_terminal(30, 8)
@@ -208,7 +205,7 @@ def test_too_small_then_recovers(corpus):
 
 def test_hostile_names_are_escaped(corpus):
     async def go():
-        app = make(corpus / "edge")
+        app = make_app(corpus / "edge")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             text = screen_text(app)
@@ -221,7 +218,7 @@ def test_hostile_names_are_escaped(corpus):
 
 def test_deleted_run_goes_away_and_new_run_appears(corpus):
     async def go():
-        app = make(corpus / "edge")
+        app = make_app(corpus / "edge")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert "steps" in app.state.runs
@@ -239,7 +236,7 @@ def test_view_keys_never_focus_a_hidden_filter_box(corpus):
     """2 then 1 gave the keyboard to Scalars' hidden tag box: b, x, even q were typed into it."""
 
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("2")
@@ -261,7 +258,7 @@ def test_run_filter_shows_the_hidden_sidebar(corpus):
     """b hid the sidebar, then r opened its filter unseen: every key vanished into it."""
 
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("b")
@@ -281,7 +278,7 @@ def test_esc_clears_a_filter_entered_with_enter(corpus):
     """After enter the box keeps showing the filter; esc from the cards or the tree clears it."""
 
     async def go():
-        app = make(corpus)
+        app = make_app(corpus)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("tab", "slash", *"train/", "enter")
@@ -307,7 +304,7 @@ def test_tag_filter_set_in_one_view_shows_in_the_others(corpus):
     neither the pattern nor a way to clear it, and kept a stale layout."""
 
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await pilot.press("2", "slash", *"fc1", "enter")
@@ -332,7 +329,7 @@ def test_empty_scalars_message_follows_the_runs(tmp_path):
     """A run with no scalars appearing in an empty logdir left "no runs yet" on screen."""
     from tbx_tui import SummaryWriter
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert "no runs yet" in screen_text(app)

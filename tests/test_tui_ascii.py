@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import time
 
 import pytest
+from textual.widgets import TabbedContent
 
 from tbx_tui.cli import build_parser
 from tbx_tui.headless.report import style_for
 from tbx_tui.term import termcaps
 from tbx_tui.term.textwidth import cell_width
-from tbx_tui.tui.app import create_app
 from tbx_tui.tui.asciifilter import AsciiFilter
+from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.views.registry import VIEWS
 from tbx_tui.tui.views.scalars import ChartCard
+from tests.conftest import loaded, make_app, screen_text, settled, wait_for
 
-from .tui_helpers import FROZEN_NOW, loaded, screen_text, settled
-
-
-def make(path, **kwargs):
-    return create_app(path, poll=0.5, clock=lambda: FROZEN_NOW, display_name="corpus", **kwargs)
+pytestmark = pytest.mark.app
 
 
 def non_ascii(text: str) -> set[str]:
@@ -80,16 +78,19 @@ async def visit_everything(pilot) -> list[str]:
     app = pilot.app
     await loaded(pilot)
     screens = [screen_text(app)]
+    tabs = app.query_one("#views", TabbedContent)
     for key in "234561":
         await pilot.press(key)
-        await pilot.pause(0.2)
+        view = f"view-{VIEWS[int(key) - 1].id}"
+        assert await wait_for(pilot, lambda view=view: tabs.active == view), view
         await settled(pilot)
         screens.append(screen_text(app))
     await pilot.press("tab", "enter")
     await settled(pilot)
     screens.append(screen_text(app))
     await pilot.press("escape", "f1")
-    await pilot.pause(0.2)
+    assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+    await pilot.pause()
     screens.append(screen_text(app))
     return screens
 
@@ -98,7 +99,7 @@ def test_ascii_mode_draws_only_ascii(corpus):
     """The whole corpus (non-ASCII tags and run names included), every view, zoom and help."""
 
     async def go():
-        app = make(corpus, ascii=True)
+        app = make_app(corpus, poll=0.5, ascii=True)
         async with app.run_test(size=(120, 40)) as pilot:
             screens = await visit_everything(pilot)
         for text in screens:
@@ -113,7 +114,7 @@ def test_ascii_mode_draws_its_own_symbols_in_ascii(corpus):
     already (what remains is Textual's own: tab underline, scrollbar ends, key symbols)."""
 
     async def go():
-        app = make(corpus / "tbx", ascii=True)
+        app = make_app(corpus / "tbx", poll=0.5, ascii=True)
         for f in line_filters(app):
             if isinstance(f, AsciiFilter):
                 f.enabled = False
@@ -123,28 +124,9 @@ def test_ascii_mode_draws_its_own_symbols_in_ascii(corpus):
         leftovers = non_ascii(text)
         assert not {ch for ch in leftovers if 0x2800 <= ord(ch) <= 0x28FF}  # no braille
         assert not leftovers & set("●○⚠…╭╮╰╯│┌┐└┘├┤┬▶▼▕"), sorted(leftovers)
-        assert app.images == "ascii"
+        assert app.settings.images == "ascii"
 
     asyncio.run(go())
-
-
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def test_ascii_snapshot(snap_compare, corpus, utc):
-    async def run_before(pilot):
-        await loaded(pilot)
-        await pilot.press("tab")
-        await settled(pilot)
-
-    app = make(corpus / "tbx", ascii=True)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 # ---------------------------------------------------------------- NO_COLOR: run markers
@@ -154,7 +136,7 @@ def test_no_color_runs_get_distinct_markers(corpus, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def go():
-        app = make(corpus / "tbx")
+        app = make_app(corpus / "tbx", poll=0.5)
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             assert app.no_color

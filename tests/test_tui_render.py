@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from textual.strip import Strip
 
 from tbx_tui import SummaryWriter
-from tbx_tui.tui.app import create_app
+from tbx_tui.tui.messages import ChartDrawn
 from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.scalars import ChartCard
+from tests.conftest import charts_settled, loaded, make_app, screen_text, settled, wait_for
 
-from .tui_helpers import FROZEN_NOW, charts_settled, loaded, screen_text, settled, wait_for
+pytestmark = pytest.mark.app
 
 TAGS = [f"metrics/m{t:02d}" for t in range(12)]
 
@@ -25,10 +27,6 @@ def write(path, runs=("alpha", "beta", "gamma")):
             for step in range(50):
                 for t, tag in enumerate(TAGS):
                     w.add_scalar(tag, (r + 1) * 1000 + t * 10 + step * 0.5, step)
-
-
-def make(path):
-    return create_app(path, poll=0.2, clock=lambda: FROZEN_NOW, display_name="render")
 
 
 def cards(app) -> list[ChartCard]:
@@ -43,7 +41,7 @@ def test_cards_out_of_view_are_not_drawn_until_scrolled_into_view(tmp_path):
     write(tmp_path)
 
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path, display_name="render")
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
             all_cards = cards(app)
@@ -69,7 +67,7 @@ def test_a_key_press_shows_at_once_and_the_charts_follow(tmp_path):
     write(tmp_path)
 
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path, display_name="render")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             first = cards(app)[0]
@@ -102,7 +100,7 @@ def test_burst_of_smoothing_keys_ends_on_the_last_state(tmp_path):
     write(tmp_path, runs=("alpha",))
 
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path, display_name="render")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             for _ in range(4):  # 0.6 -> 0.7 -> 0.8 -> 0.9 -> 0.95
@@ -120,12 +118,12 @@ def test_stale_frames_are_dropped_and_focus_moves_draw_nothing(tmp_path):
     write(tmp_path)
 
     async def go():
-        app = make(tmp_path)
+        app = make_app(tmp_path, display_name="render")
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             card = cards(app)[0]
             shown = list(card._strips)
-            card.post_message(ChartCard.Drawn(("an older state",), [Strip.blank(3)]))
+            card.post_message(ChartDrawn(("an older state",), [Strip.blank(3)]))
             await pilot.pause()
             assert card._strips == shown and card.up_to_date
             assert await wait_for(pilot, RENDERER.idle)

@@ -1,67 +1,89 @@
-"""Snapshots (SVG) of the main screens on the corpus at 80x24 and 160x48.
+"""Snapshots (SVG) of the main screens on the corpus at 80x24 and 160x48, and in ASCII mode.
 
 Deterministic: polling (no watchdog mode label), a frozen clock for "N ago" and "updated",
 UTC for the clock label, no spinner (the first load is over before the picture).
-Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``. Each test also checks
+what matters on its screen as text, so a blanket update cannot hide a bug.
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tbx_tui.tui.app import create_app
+from tests.conftest import loaded, make_app, screen_text, settled
 
-from .tui_helpers import FROZEN_NOW, loaded, settled
+pytestmark = [pytest.mark.snapshot, pytest.mark.usefixtures("utc")]
 
 SIZES = [(80, 24), (160, 48)]
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def snapshot(snap_compare, path, size, *keys, ascii: bool = False) -> str:
+    """Compare the app's picture after ``keys`` with the stored SVG; return the screen's text."""
+    shown: list[str] = []
 
-
-def app_for(path):
-    return create_app(path, poll=0.5, clock=lambda: FROZEN_NOW, display_name="corpus")
-
-
-def settle(*keys):
     async def run_before(pilot):
         await loaded(pilot)
         for key in keys:
             await pilot.press(key)
         await settled(pilot)
+        shown.append(screen_text(pilot.app))
 
-    return run_before
+    app = make_app(path, poll=0.5, ascii=ascii)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    return shown[-1]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_main_screen(snap_compare, corpus, size):
-    assert snap_compare(app_for(corpus), terminal_size=size, run_before=settle())
+    text = snapshot(snap_compare, corpus, size)
+    assert "corpus  22 runs · 1,091 pts · polling 0.5s" in text
+    tabs = "Scalars  Histograms  Images  Text  HParams" if size[0] >= 100 else "Scal  Hist  Img"
+    assert tabs in text  # short tab titles on a narrow terminal
+    for run in ("badcrc ⚠", "hostile 1m ago", "tf2 1m ago", "▼ torch/"):
+        assert run in text, run
+    assert "⚠ 4 damaged" in text  # (wrapped in the 80-column sidebar)
+    assert "\\e[2J\\e[H\\e]0;pwned\\aloss" in text  # a hostile tag, escaped
+    assert "● edge/hostile 0 @0" in text
+    assert "● main NaN 2m a" in text  # tbx/main logged a NaN: the sidebar marks it
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_charts_focused_log_relative(snap_compare, corpus, size):
     keys = ("tab", "y", "x", "right_square_bracket")
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=settle(*keys))
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys)
+    assert "4 runs · 242 pts" in text and "last data " in text
+    if size[0] >= 100:  # the header is cut at 80 columns
+        assert "smooth 0.70" in text  # ] smooths more
+    assert "● main/lr/group0 0.05 @100" in text
+    assert "0.01┤" in text and "0.001┤" in text  # y on a log scale
+    assert "0s " in text  # x relative to the run's start
+    assert "⏎ Zoom" in text  # a card has focus
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_zoomed_card(snap_compare, corpus, size):
     keys = ("tab", "slash", *"loss", "enter", "enter")
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=settle(*keys))
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys)
+    assert "╭─ train/loss ─" in text and "● main 0.024549 @199" in text
+    assert "esc Back" in text
+    assert "Scalars  Histograms" not in text  # the zoom covers the views
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, corpus, size):
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=size, run_before=settle("f1"))
+    text = snapshot(snap_compare, corpus / "tbx", size, "f1")
+    assert "Help (esc to close)" in text and "tbx-top keys" in text
+    assert "Log scale for y" in text and "Histograms view" in text
 
 
 def test_too_small(snap_compare, corpus):
-    assert snap_compare(app_for(corpus / "tbx"), terminal_size=(40, 10), run_before=settle())
+    text = snapshot(snap_compare, corpus / "tbx", (40, 10))
+    assert "Terminal too small: 40x10" in text and "needs at least 50x14" in text
+
+
+def test_ascii_snapshot(snap_compare, corpus):
+    text = snapshot(snap_compare, corpus / "tbx", (80, 24), "tab", ascii=True)
+    assert text.isascii()
+    assert "4 runs | 242 pts | polling 0.5s" in text
+    assert "+- lr ---" in text and "* main/lr/group0 0.05 @100" in text
+    assert "0.1+****" in text  # an ASCII chart: + ticks, * points

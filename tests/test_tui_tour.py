@@ -20,7 +20,7 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.registry import VIEWS
-from tests.tui_helpers import FROZEN_NOW, loaded, screen_text
+from tests.conftest import FROZEN_NOW, loaded, screen_text
 from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app

@@ -12,7 +12,7 @@ from textual import events
 from tbx_tui import SummaryWriter
 from tbx_tui.tui.render import VIEWS_RENDERER
 from tbx_tui.tui.views.images import GraphicsBody, ImageView
-from tests.tui_helpers import wait_for
+from tests.conftest import wait_for
 from tests.views_harness import ViewHarness
 
 pytestmark = pytest.mark.app

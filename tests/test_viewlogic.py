@@ -13,6 +13,8 @@ from tbx_tui.view import numfmt, plot
 from tbx_tui.view.downsample import downsample, minmax_indices
 from tbx_tui.view.smoothing import ema, ema_reference
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("weight", [0.0, 0.01, 0.3, 0.6, 0.9, 0.99, 0.999])
 def test_ema_matches_tensorboard_loop(weight):

@@ -6,16 +6,18 @@ import asyncio
 import functools
 
 import pytest
-from textual.widgets import DataTable, Markdown
+from textual.widgets import DataTable, Markdown, TabbedContent
 
 from tbx_tui.tui.views.histograms import HistogramBody, HistogramView
 from tbx_tui.tui.views.hparams import HParamsView
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
+from tests.conftest import CORPUS, loaded, make_app, screen_text, steady_screen
 from tests.views_harness import ViewHarness, drawn
 
-CORPUS = "tests/data/corpus"
+pytestmark = pytest.mark.app
+
 FOLDERS = ["tbx/main", "torch/main", "tf/tf2", "tf/keras"]
 
 
@@ -124,7 +126,10 @@ async def test_images_view_without_images():
         await pilot.pause()
         view = app.query_one(ImageView)
         assert not view.entries and view.image_info() is None
-        await pilot.press("l", "n", "j")
+        await pilot.press("l", "n", "j")  # keys on an empty view change nothing, raise nothing
+        await pilot.pause()
+        assert not view.entries and view.image_info() is None
+        assert "no images" in screen_text(app)
 
 
 @pytest.mark.parametrize("folder", ["tbx/main", "torch/main", "tf/tf2"])
@@ -245,14 +250,8 @@ async def test_filter_narrows_entries():
     ],
 )
 def test_views_in_the_app(corpus, folder, expect):
-    from textual.widgets import TabbedContent
-
-    from tbx_tui.tui.app import create_app
-
-    from .tui_helpers import FROZEN_NOW, loaded, screen_text
-
     async def go():
-        app = create_app(corpus / folder, poll=0.2, clock=lambda: FROZEN_NOW, images="halfblock")
+        app = make_app(corpus / folder, images="halfblock")
         async with app.run_test(size=(160, 48)) as pilot:
             await loaded(pilot)
             number = {"histograms": "2", "images": "3", "text": "4", "hparams": "5", "pr": "6"}
@@ -262,7 +261,17 @@ def test_views_in_the_app(corpus, folder, expect):
                 assert app.query_one("#views", TabbedContent).active == f"view-{view}"
                 assert app.focused is not None
                 assert f"view-{view}" in [w.id for w in app.focused.ancestors_with_self]
-                assert needle in screen_text(app), (view, needle)
-                await pilot.press("j", "k", "l", "h", "m", "m")
+                before = await steady_screen(pilot)
+                assert needle in before, (view, needle)
+                await pilot.press("j")  # the next entry, where the view has more than one
+                moved = await steady_screen(pilot)
+                entries = next(
+                    (w.entries for w in app.focused.ancestors_with_self if hasattr(w, "entries")),
+                    [],
+                )
+                assert (moved != before) == (len(entries) > 1), (view, len(entries))
+                # back, an older step and the newest again, the mode switched and back
+                await pilot.press("k", "h", "l", "m", "m")
+                assert await steady_screen(pilot) == before, view
 
     asyncio.run(go())

@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import Run
 from tbx_tui.view import hparams_table, prcurve
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.unit
 
 
 def _load(folder):
-    ld = Logdir(f"tests/data/corpus/{folder}")
+    ld = Logdir(f"{CORPUS}/{folder}")
     ld.refresh()
     return ld.runs
 

@@ -9,8 +9,10 @@ import pytest
 
 from tbx_tui.headless import report, sections
 from tbx_tui.term.textwidth import cell_width
+from tests.conftest import CORPUS
 
-CORPUS = "tests/data/corpus"
+pytestmark = pytest.mark.unit
+
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -15,31 +15,92 @@ from tbx_tui.tui.views.hparams import HParamsView
 from tbx_tui.tui.views.images import ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
+from tests.conftest import CORPUS, screen_text
+from tests.views_harness import ViewHarness, drawn
 
-from .views_harness import ViewHarness, drawn
+pytestmark = pytest.mark.snapshot
 
-CORPUS = "tests/data/corpus"
 CASES = [
-    # (snapshot id, corpus folder, view, image mode, keys pressed in the view)
-    ("histograms_tbx", "tbx/main", HistogramView, "halfblock", ()),
-    ("histograms_keras_distribution", "tf/keras", HistogramView, "halfblock", ("j", "m")),
-    ("images_tf2_second", "tf/tf2", ImageView, "halfblock", ("n",)),
-    ("images_torch_figure", "torch/main", ImageView, "halfblock", ()),
-    ("images_tbx_ascii", "tbx/main", ImageView, "ascii", ("j",)),
-    ("text_tbx", "tbx/main", TextView, "halfblock", ()),
-    ("hparams_torch", "torch/main", HParamsView, "halfblock", ()),
-    ("pr_tbx", "tbx/main", PRCurveView, "halfblock", ()),
+    # (snapshot id, corpus folder, view, image mode, keys pressed in the view, text it must show)
+    (
+        "histograms_tbx",
+        "tbx/main",
+        HistogramView,
+        "halfblock",
+        (),
+        ("1/1 weights/fc1", "waterfall · 10 steps", "n=1000"),
+    ),
+    (
+        "histograms_keras_distribution",
+        "tf/keras",
+        HistogramView,
+        "halfblock",
+        ("j", "m"),
+        ("2/4 sequential/dense/kernel/histogram", "distribution · 5 steps", "-0.6888┤"),
+    ),
+    (
+        "images_tf2_second",
+        "tf/tf2",
+        ImageView,
+        "halfblock",
+        ("n",),
+        ("imgs/noise", "image 2/2", "24x24 · halfblock", "▀▀▀"),
+    ),
+    (
+        "images_torch_figure",
+        "torch/main",
+        ImageView,
+        "halfblock",
+        (),
+        ("1/2 fig/hist", "300x200 · halfblock", "▀▀▀"),
+    ),
+    (
+        "images_tbx_ascii",
+        "tbx/main",
+        ImageView,
+        "ascii",
+        ("j",),
+        ("2/2 sample/rand", "48x32 · ascii", "***"),
+    ),
+    (
+        "text_tbx",
+        "tbx/main",
+        TextView,
+        "halfblock",
+        (),
+        ("notes/text_summary", "hello from tensorboardX markdown"),
+    ),
+    (
+        "hparams_torch",
+        "torch/main",
+        HParamsView,
+        "halfblock",
+        (),
+        ("1 run · 3 hparams · 1 metrics", "32  0.1  adam", "0.9"),
+    ),
+    (
+        "pr_tbx",
+        "tbx/main",
+        PRCurveView,
+        "halfblock",
+        (),
+        ("1/1 pr", "AUC 0.5033", "51 positives", "1┤"),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name,folder,view,images,keys", CASES, ids=[c[0] for c in CASES])
-def test_view_snapshot(snap_compare, name, folder, view, images, keys):
-    app = ViewHarness(f"{CORPUS}/{folder}", view, images=images)
+@pytest.mark.parametrize("name,folder,view,images,keys,needles", CASES, ids=[c[0] for c in CASES])
+def test_view_snapshot(snap_compare, name, folder, view, images, keys, needles):
+    shown: list[str] = []
 
-    async def keys_then_drawn(pilot) -> None:
-        """Press the keys, then wait until the body shows its frame (drawn on a thread)."""
+    async def run_before(pilot):
+        await pilot.pause()
         await pilot.press(*keys)
-        for body in app.query("HistogramBody, ImageBody, PRBody"):
-            await drawn(pilot, body)
+        for body in pilot.app.query("HistogramBody, ImageBody, PRBody"):
+            await drawn(pilot, body)  # bodies draw on a render thread
+        shown.append(screen_text(pilot.app))
 
-    assert snap_compare(app, terminal_size=(160, 48), run_before=keys_then_drawn)
+    app = ViewHarness(str(CORPUS / folder), view, images=images)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+    for needle in needles:  # what the picture must show, whatever the stored SVG says
+        assert needle in shown[-1], needle

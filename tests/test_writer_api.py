@@ -21,6 +21,8 @@ from tbx_tui.read.logdir import Logdir
 from tbx_tui.tfrecord.record import encode_record, scan
 from tbx_tui.writer import WriterClosedError
 
+pytestmark = pytest.mark.unit
+
 
 def _run(path) -> object:
     ld = Logdir(str(path))

@@ -11,19 +11,23 @@ import io
 import os
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorboardX  # noqa: E402
 from PIL import Image  # noqa: E402
-from tensorboard.backend.event_processing.event_multiplexer import EventMultiplexer  # noqa: E402
-from tensorboard.util import tensor_util  # noqa: E402
 
 import tbx_tui  # noqa: E402
 from tbx_tui.read.logdir import Logdir  # noqa: E402
+
+tensorboardX = pytest.importorskip("tensorboardX")
+multiplexer = pytest.importorskip("tensorboard.backend.event_processing.event_multiplexer")
+tensor_util = pytest.importorskip("tensorboard.util.tensor_util")
+EventMultiplexer = multiplexer.EventMultiplexer
+
+pytestmark = pytest.mark.oracle
 
 
 def script(mod, logdir: str) -> None:

@@ -17,6 +17,8 @@ import pytest
 import tbx_tui
 from tbx_tui.read.logdir import Logdir
 
+pytestmark = pytest.mark.fault
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

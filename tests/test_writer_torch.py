@@ -9,6 +9,8 @@ from tbx_tui.read.logdir import Logdir
 
 torch = pytest.importorskip("torch")
 
+pytestmark = pytest.mark.oracle
+
 
 def _run(path):
     ld = Logdir(str(path))

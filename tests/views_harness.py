@@ -6,6 +6,7 @@ from textual.app import App, ComposeResult
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.runview import take
+from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.state import ViewState
 
 
@@ -19,11 +20,17 @@ def load_state(path: str) -> ViewState:
 
 
 class ViewHarness(App):
-    def __init__(self, path: str, view_cls, images: str = "halfblock") -> None:
+    def __init__(
+        self,
+        path: str,
+        view_cls,
+        images: str = "halfblock",
+        sixel_limit: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.state = load_state(path)
         self.view_cls = view_cls
-        self.images = images
+        self.settings = AppSettings(images=images, sixel_limit=sixel_limit, color=not self.no_color)
 
     def compose(self) -> ComposeResult:
         yield self.view_cls(self.state, id="view", classes="view")
@@ -36,7 +43,7 @@ async def drawn(pilot, body) -> None:
     """Pause until ``body`` (a view body drawing on a render thread) holds the frame of what it
     shows now: ask for it as a repaint would, then wait for the render thread to deliver it."""
     from tbx_tui.tui.views.images import GraphicsBody
-    from tests.tui_helpers import wait_for
+    from tests.conftest import wait_for
 
     await pilot.pause()
     if isinstance(body, GraphicsBody):

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tbx_tui.headless.loading import load_for_report
 from tbx_tui.read import health
-from tbx_tui.read.logdir import Logdir
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.view import numfmt
 
@@ -182,8 +182,11 @@ def run_check(
     except RuleError as exc:
         err.write(f"tbx-top: error: --check: {exc}\n")
         return 2
-    reader = Logdir(logdir)
-    reader.refresh()
+    reader = load_for_report(logdir)  # local or a URL; an unreachable store is retried
+    if reader is None:
+        return 2
+    for warning in reader.warnings:
+        err.write(f"tbx-top: --check: warning: {safe_text(warning)}\n")
     runs = reader.runs
     unmatched: set[str] = set()
     alerts = evaluate(runs, rules, clock(), tag_re, run_re, unmatched)

@@ -108,7 +108,7 @@ def _intern_tags(
         sel = np.flatnonzero(tag_len == length)
         raw = np.ascontiguousarray(_take(data, tag_at[sel], int(length)))
         keys = raw.view(f"V{int(length)}").ravel() if length else np.zeros(len(sel), "V1")
-        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         base = len(tags)
         tags.extend(_utf8(bytes(raw[i])) for i in first)
         ids[sel] = base + inverse.ravel()

@@ -153,7 +153,7 @@ class Logdir:
         if wait and time.monotonic() < self._retry_at:
             return set()
         try:
-            listing = self.storage.list(is_event_file)
+            listing = self.storage.scan(is_event_file)
         except OSError as exc:
             self._failed(exc)
             return set()
@@ -167,8 +167,11 @@ class Logdir:
             if name not in found and not hidden:  # under an unreadable folder: kept as it was
                 del self._runs[name]
                 changed.add(name)
+        if self.remote:  # fetch every new range at once: concurrent requests, one round trip
+            self.storage.prefetch(self._planned_reads(found))
         try:
-            for name, files in found.items():
+            for name in sorted(found):
+                files = found[name]
                 state = self._runs.get(name)
                 if state is None:
                     state = self._runs[name] = RunState(Run(name))
@@ -185,12 +188,30 @@ class Logdir:
         )
         return changed
 
+    def _planned_reads(self, found: dict[str, list[FileInfo]]) -> list[tuple[str, int, int]]:
+        """The first read :meth:`_read_file` will make of each file that grew, in order."""
+        plan: list[tuple[str, int, int]] = []
+        budget = self._budget
+        for name in sorted(found):
+            state = self._runs.get(name)
+            for info in found[name]:
+                fs = state.files.get(info.path) if state is not None else None
+                offset, back = (fs.offset, len(fs.tail)) if fs is not None else (0, 0)
+                if info.size <= offset:
+                    continue
+                end = offset + min(READ_CHUNK, info.size - offset, budget)
+                if end <= offset:
+                    return plan
+                plan.append((info.path, offset - back, end))
+                budget -= end - offset
+        return plan
+
     def _failed(self, exc: OSError) -> None:
         self._failures += 1
         delay = min(RETRY_FIRST * 2 ** (self._failures - 1), RETRY_MAX)
         self._retry_at = time.monotonic() + delay
         if self._failures == 1:  # once per outage
-            self._warn(f"{exc} (retrying)", again=True)
+            self._warn(str(exc), again=True)
 
     def _read_run(self, state: RunState, files: list[FileInfo]) -> bool:
         if files == state.done:  # an idle run: one comparison of tuples, no Python per file
@@ -322,9 +343,10 @@ class Logdir:
         fs.resyncing = resyncing
 
 
-def load(root: str, attempts: int = 4) -> Logdir:
-    """A logdir read once, for the headless modes: a failed listing or read is retried up to
-    ``attempts`` times with growing delays (1, 2, 4 s); check :attr:`Logdir.ok` afterwards."""
+def load(root: str, attempts: int = 2) -> Logdir:
+    """A logdir read once, for the headless modes: a failed listing or read is tried again
+    (``attempts`` in all, after 1, 2, 4... s; the store's own client retries each request too);
+    check :attr:`Logdir.ok` afterwards."""
     logdir = Logdir(root)
     logdir.refresh(wait=False)
     for i in range(attempts - 1):

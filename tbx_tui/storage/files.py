@@ -1,6 +1,6 @@
 """Listing and reading a logdir's files, the same way for local folders and object stores.
 
-One :meth:`~LocalStorage.list` call per poll returns every wanted file under the root with its
+One :meth:`~LocalStorage.scan` call per poll returns every wanted file under the root with its
 size and identity (local: one ``scandir`` per folder and one ``stat`` per file; remote: one
 recursive listing, which object stores answer in pages of about 1000 keys). Reads are ranged:
 only ``[start, end)`` of a file is fetched, so tailing costs the new bytes only.
@@ -56,7 +56,7 @@ class LocalStorage:
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(local_path(root))
 
-    def list(self, keep: Callable[[str], bool]) -> Listing:
+    def scan(self, keep: Callable[[str], bool]) -> Listing:
         listing = Listing()
         seen: set[tuple[int, int]] = set()
         try:
@@ -84,7 +84,18 @@ class LocalStorage:
             self._scan(path, rel, keep, listing, seen, stack, links)
         return listing
 
-    def _scan(self, path, rel, keep, listing, seen, stack, links) -> None:
+    def _scan(
+        self,
+        path: str,
+        rel: str,
+        keep: Callable[[str], bool],
+        listing: Listing,
+        seen: set[tuple[int, int]],
+        stack: list[tuple[str, str]],
+        links: list[tuple[str, str]],
+    ) -> None:
+        """One folder: its wanted files into ``listing``, subfolders onto ``stack``, links to
+        folders onto ``links`` (followed once every real folder has been seen)."""
         try:
             with os.scandir(path) as it:
                 entries = list(it)
@@ -114,6 +125,9 @@ class LocalStorage:
             files.sort()  # by path, which within one folder is by name
             listing.folders[rel] = files
 
+    def prefetch(self, ranges: list[tuple[str, int, int]]) -> None:
+        """Local reads are cheap one by one: nothing to do."""
+
     def read(self, path: str, start: int, end: int) -> bytes:
         with open(path, "rb") as f:
             f.seek(start)
@@ -140,8 +154,9 @@ class RemoteStorage:
     def __init__(self, url: str) -> None:
         self.fs, self.root_path = filesystem(url)
         self.root = url.rstrip("/")
+        self._prefetched: dict[tuple[str, int, int], bytes] = {}
 
-    def list(self, keep: Callable[[str], bool]) -> Listing:
+    def scan(self, keep: Callable[[str], bool]) -> Listing:
         listing = Listing()
         try:
             self.fs.invalidate_cache(self.root_path)
@@ -164,7 +179,27 @@ class RemoteStorage:
             listing.folders.setdefault(folder, []).append(FileInfo(url, size, mtime, ident))
         return listing
 
+    def prefetch(self, ranges: list[tuple[str, int, int]]) -> None:
+        """Fetch these ranges concurrently (fsspec's ``cat_ranges``); :meth:`read` of exactly
+        one of them then costs no request. A range that failed is simply read again."""
+        self._prefetched = {}
+        if len(ranges) < 2:
+            return
+        paths = [r[0] for r in ranges]
+        starts = [r[1] for r in ranges]
+        ends = [r[2] for r in ranges]
+        try:
+            results = self.fs.cat_ranges(paths, starts, ends, on_error="return")
+        except Exception:  # each read will try again on its own, and say what failed
+            return
+        for key, data in zip(ranges, results, strict=True):
+            if isinstance(data, bytes):
+                self._prefetched[key] = data
+
     def read(self, path: str, start: int, end: int) -> bytes:
+        data = self._prefetched.pop((path, start, end), None)
+        if data is not None:
+            return data
         try:
             return self.fs.cat_file(path, start=start, end=end)
         except (PermissionError, FileNotFoundError):

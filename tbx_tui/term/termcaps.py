@@ -86,7 +86,6 @@ class Glyphs:
     bullet: str  # a run's dot, where colour tells runs apart
     hidden: str  # a hidden run
     warn: str  # damaged records
-    sep: str  # between the parts of a status line
     ellipsis: str
     up: str  # sort order
     down: str
@@ -94,8 +93,8 @@ class Glyphs:
     expanded: str
 
 
-UNICODE = Glyphs("●", "○", "⚠", " · ", "…", "▲", "▼", "▶ ", "▼ ")
-ASCII = Glyphs("*", "-", "!", " | ", "...", "^", "v", "+ ", "- ")
+UNICODE = Glyphs("●", "○", "⚠", "…", "▲", "▼", "▶ ", "▼ ")
+ASCII = Glyphs("*", "-", "!", "...", "^", "v", "+ ", "- ")
 
 
 def glyphs(ascii: bool) -> Glyphs:

@@ -9,7 +9,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -20,21 +19,25 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
-from tbx_tui.term import termcaps
+from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
+from tbx_tui.tui.messages import (
+    DataChanged,
+    LoadFailed,
+    LogdirWarning,
+    RunsToggled,
+    ZoomRequested,
+)
 from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
-
-if TYPE_CHECKING:  # imported on workers after the first frame (they pull in numpy, plotext, PIL)
-    from tbx_tui.tui.loader import DataChanged, LoadFailed, LogdirWarning
-    from tbx_tui.tui.views.scalars import ChartCard
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
 #: Seconds the views other than the first tab wait for the first charts before they load.
@@ -68,26 +71,18 @@ class TbxTop(App[int]):
         tag_filter: re.Pattern[str] | None = None,
         run_filter: re.Pattern[str] | None = None,
         clock: Callable[[], float] = time.time,
-        display_name: str | None = None,
-        images: str = "auto",
-        ascii: bool = False,
-        sixel_limit: tuple[int, int] | None = None,
+        settings: AppSettings,
     ) -> None:
         super().__init__()
         self.logdir = logdir
         self.poll = poll
-        #: ASCII only (a non-UTF-8 terminal, or --ascii): ASCII borders, chart markers, glyphs,
-        #: and a last filter that turns anything else drawn (data, Textual's own) into ASCII
-        self.ascii = ascii
-        self.glyphs = termcaps.glyphs(ascii)
-        self.images = "ascii" if ascii and images == "auto" else images
-        self.sixel_limit = sixel_limit
+        #: decided once, by create_app; the widgets read it (see tbx_tui.tui.settings)
+        self.settings = settings
         #: Set by the launcher before the app runs: whether the tmux around the app passes
         #: graphics through (None: not in tmux, or not asked).
         self.tmux_passthrough: bool | None = None
-        if ascii:
+        if settings.ascii:  # a last filter turns anything else drawn (data, Textual's) to ASCII
             line_filters(self).append(AsciiFilter())
-        self.display_name = display_name if display_name is not None else logdir
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
         #: The views are mounted (their modules load on a worker after the first frame).
@@ -109,7 +104,7 @@ class TbxTop(App[int]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_class(self.ascii, "-ascii")
+        self.set_class(self.settings.ascii, "-ascii")
         self.set_interval(1.0, self._tick)
         for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
             tabs.can_focus = False
@@ -184,7 +179,10 @@ class TbxTop(App[int]):
             self.action_filter()
 
     # data ----------------------------------------------------------------------------------
-    def on_data_changed(self, message: DataChanged) -> None:
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        if not self.is_running:  # shutting down: the loader still posts while screens go away
+            return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
@@ -199,10 +197,12 @@ class TbxTop(App[int]):
         self.state.loaded = True
         self.sync()
 
-    def on_logdir_warning(self, message: LogdirWarning) -> None:
+    @on(LogdirWarning)
+    def _logdir_warning(self, message: LogdirWarning) -> None:
         self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
-    def on_load_failed(self, message: LoadFailed) -> None:
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
         self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
 
     def sync(self) -> None:
@@ -224,7 +224,7 @@ class TbxTop(App[int]):
             for tree in self.query(RunTree):  # none while the app shuts down
                 tree.relabel()
 
-    @on(RunTree.Toggled)
+    @on(RunsToggled)
     def _runs_toggled(self) -> None:
         self.sync()
 
@@ -234,7 +234,8 @@ class TbxTop(App[int]):
         if self.state.loaded:
             self.sync()
 
-    def on_chart_card_zoom(self, message: ChartCard.Zoom) -> None:
+    @on(ZoomRequested)
+    def _zoom(self, message: ZoomRequested) -> None:
         from tbx_tui.tui.zoom import ZoomScreen
 
         self.push_screen(ZoomScreen(self.state, message.tag))
@@ -361,7 +362,7 @@ class TbxTop(App[int]):
     def get_key_display(self, binding: Binding) -> str:
         """Keys as Textual shows them (enter as a symbol), in words in ASCII mode."""
         shown = super().get_key_display(binding)
-        return termcaps.to_ascii_key(shown) if self.ascii else shown
+        return termcaps.to_ascii_key(shown) if self.settings.ascii else shown
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -387,7 +388,18 @@ def create_app(
     sixel_limit: tuple[int, int] | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
-    ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`)."""
+    ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`); ``sixel_limit``
+    is the largest sixel image the terminal draws. What the app decides once goes into its
+    :class:`~tbx_tui.tui.settings.AppSettings`."""
+    settings = AppSettings(
+        ascii=ascii,
+        images="ascii" if ascii and images == "auto" else images,
+        sixel_limit=sixel_limit,
+        tmux=termgraphics.detect().tmux,
+        # Textual's own rule (it takes NO_COLOR out of the environment when the app starts)
+        color="NO_COLOR" not in os.environ,
+        display_name=display_name if display_name is not None else os.fspath(logdir),
+    )
     if isinstance(tag_filter, str):
         tag_filter = re.compile(tag_filter)
     if isinstance(run_filter, str):
@@ -398,8 +410,5 @@ def create_app(
         tag_filter=tag_filter,
         run_filter=run_filter,
         clock=clock,
-        display_name=display_name,
-        images=images,
-        ascii=ascii,
-        sixel_limit=sixel_limit,
+        settings=settings,
     )

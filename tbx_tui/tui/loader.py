@@ -2,8 +2,9 @@
 
 It owns the :class:`~tbx_tui.read.logdir.Logdir` (the reader is synchronous and not thread-safe, so
 no other thread touches it), wakes on watchdog notifications or on a poll interval, and posts a
-:class:`DataChanged` carrying consistent :class:`~tbx_tui.read.runview.RunView` objects. A newer
-``DataChanged`` replaces an older one still in the queue.
+:class:`~tbx_tui.tui.messages.DataChanged` carrying consistent
+:class:`~tbx_tui.read.runview.RunView` objects. A newer ``DataChanged`` replaces an older one
+still in the queue.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from textual.message import Message
-
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver
 
 from tbx_tui.read.logdir import REMOTE_POLL, Logdir
 from tbx_tui.read.runview import RunView, take
+from tbx_tui.tui.messages import DataChanged, LoadFailed, LogdirWarning
 
 #: Without a poll interval given: how often to poll when watchdog is unavailable, and how often
 #: to check anyway when it is (network file systems send no notifications).
@@ -29,48 +29,6 @@ DEBOUNCE = 0.05
 #: Bytes read per refresh: a big logdir is read in steps, charts filling in between them.
 READ_STEP = 32 << 20
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
-
-
-class DataChanged(Message):
-    """The logdir changed: ``runs`` is every run now, ``changed`` the names that changed."""
-
-    def __init__(
-        self,
-        runs: dict[str, RunView],
-        changed: set[str],
-        mode: str,
-        first: bool,
-        progress: tuple[int, int] | None = None,
-    ):
-        super().__init__()
-        self.runs = runs
-        self.changed = changed
-        self.mode = mode
-        self.first = first
-        #: (bytes read, bytes seen) while a long load is still going on, else None.
-        self.progress = progress
-
-    def can_replace(self, message: Message) -> bool:
-        if isinstance(message, DataChanged):
-            self.changed = self.changed | message.changed  # keep what the older one said
-            self.first = self.first or message.first
-            return True
-        return False
-
-
-class LogdirWarning(Message):
-    """Something about the logdir itself the user should know once (an unreadable folder, an
-    unreachable store): shown as a notification, never coalesced away."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class LoadFailed(Message):
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
 
 
 class Watcher:

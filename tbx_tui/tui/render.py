@@ -20,8 +20,9 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from textual.message import Message
 from textual.widget import Widget
+
+from tbx_tui.tui.messages import FrameReady
 
 T = TypeVar("T")
 
@@ -82,15 +83,6 @@ class ChartRenderer:
 RENDERER = ChartRenderer()
 #: The render thread of the other views (plotext users among them hold PLOTEXT_LOCK).
 VIEWS_RENDERER = ChartRenderer("tbx-views")
-
-
-class FrameReady(Message):
-    """A frame drawn on a render thread for the widget it is posted to."""
-
-    def __init__(self, key: Hashable, frame: Any) -> None:
-        super().__init__()
-        self.key = key
-        self.frame = frame
 
 
 class Frames(Generic[T]):

@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.messages import RunsToggled
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
 from tbx_tui.view import numfmt
 
@@ -31,9 +32,6 @@ class RunTree(Tree[str]):
         Binding("a", "show_all", "All runs"),
     ]
 
-    class Toggled(Message):
-        """Runs were shown or hidden."""
-
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__("runs", data="", **kwargs)
         self.state = state
@@ -45,10 +43,12 @@ class RunTree(Tree[str]):
         self._collapsed: set[str] = set()
 
     def on_mount(self) -> None:
-        if getattr(self.app, "ascii", False):  # guides and folder icons in ASCII
+        settings = settings_of(self.app)
+        if settings.ascii:  # guides and folder icons in ASCII
             guides = ("  ", "| ", "`-", "|-")
             self.LINES = {"default": guides, "bold": guides, "double": guides}
-            self.ICON_NODE, self.ICON_NODE_EXPANDED = "+ ", "- "
+            self.ICON_NODE = settings.glyphs.collapsed
+            self.ICON_NODE_EXPANDED = settings.glyphs.expanded
 
     # structure -----------------------------------------------------------------------------
     def sync(self) -> None:
@@ -126,14 +126,14 @@ class RunTree(Tree[str]):
             return text
         hidden = path in self.state.hidden
         color = rgb_hex(self.state.colors.get(path, (200, 200, 200)))
-        ascii = getattr(self.app, "ascii", False)
-        symbol = self.state.symbol(path, not self.app.no_color, ascii)
+        settings = settings_of(self.app)
+        symbol = self.state.symbol(path, settings.color, settings.ascii)
         if hidden:
-            symbol = "-" if ascii else "○"
+            symbol = settings.glyphs.hidden
         text.append(symbol + " ", style="dim" if hidden else color)
         text.append(name, style="dim strike" if hidden else "")
         if run.damaged:
-            text.append(" !" if ascii else " ⚠", style="bold yellow")
+            text.append(" " + settings.glyphs.warn, style="bold yellow")
         if self.state.went_nan(path):
             text.append(" NaN", style="bold red")
         if self.state.stalled(path):
@@ -152,12 +152,12 @@ class RunTree(Tree[str]):
             runs = [node.data]
         self.state.toggle_runs(runs)
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
     def action_show_all(self) -> None:
         self.state.hidden.clear()
         self.relabel()
-        self.post_message(self.Toggled())
+        self.post_message(RunsToggled())
 
 
 class Sidebar(Vertical):
@@ -187,7 +187,7 @@ class Sidebar(Vertical):
         note.display = bool(damaged)
         if damaged:
             count = sum(self.state.runs[r].warnings for r in damaged)
-            warn = "!" if getattr(self.app, "ascii", False) else "⚠"
+            warn = settings_of(self.app).glyphs.warn
             note.update(Text(f"{warn} {count} damaged record(s) skipped", style="yellow"))
 
     def open_filter(self) -> None:
@@ -204,7 +204,7 @@ class Sidebar(Vertical):
             event.input.add_class("-invalid")
             return
         event.input.remove_class("-invalid")
-        self.post_message(RunTree.Toggled())
+        self.post_message(RunsToggled())
 
     @on(Input.Submitted, "#run-filter")
     def _filter_done(self) -> None:
@@ -215,6 +215,6 @@ class Sidebar(Vertical):
         if clear:
             box.value = ""
             self.state.run_re = None
-            self.post_message(RunTree.Toggled())
+            self.post_message(RunsToggled())
         box.display = bool(box.value)
         self.run_tree.focus()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tbx_tui.read import health
+from tbx_tui.term import termcaps
 from tbx_tui.term.termcaps import run_marker
 from tbx_tui.view.options import X_MODES, Options  # not view.plot: no plotext before 1st frame
 
@@ -116,7 +117,7 @@ class ViewState:
         apart by it then), else a dot in the run's colour."""
         if not color:
             return self.markers.get(name, "?")
-        return "*" if ascii else "●"
+        return termcaps.glyphs(ascii).bullet
 
     def run_matches(self, name: str) -> bool:
         return self.run_re is None or self.run_re.search(name) is not None

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt
 
@@ -31,12 +32,12 @@ class StatusBar(Static):
     def sync(self) -> None:
         s = self.state
         if not self.display_name:
-            self.display_name = getattr(self.app, "display_name", "")
+            self.display_name = settings_of(self.app).display_name
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" tbx-top ", style="bold reverse")
         text.append(f" {safe_text(self.display_name)}", style="bold")
         if not s.loaded:
-            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            ellipsis = settings_of(self.app).glyphs.ellipsis
             text.append("  reading" + ellipsis, style="italic")
         else:
             shown = len(s.visible_runs())

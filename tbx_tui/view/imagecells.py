@@ -156,7 +156,6 @@ class ImageCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
-        self.misses = 0
 
     @staticmethod
     def _size(img: Image.Image) -> int:
@@ -180,7 +179,6 @@ class ImageCache:
         img = decode(load())
         size = self._size(img)
         with self._lock:
-            self.misses += 1
             if key not in self._items:
                 self._items[key] = img
                 self._bytes += size

@@ -50,7 +50,6 @@ class Waterfall:
     axis: str
     label_width: int
     steps_shown: list[int]
-    steps_total: int
     lo: float
     hi: float
     message: str = ""
@@ -126,7 +125,6 @@ def render(
         "",
         label_width,
         [],
-        n_total,
         0.0,
         0.0,
     )
@@ -186,7 +184,6 @@ def render(
         axis,
         label_width,
         [steps_list[i] for i in idx],
-        n_total,
         lo,
         hi,
     )

@@ -82,8 +82,6 @@ class SummaryWriter(MediaMethods, PluginMethods):
             logdir = default_logdir(comment or "")
         self.logdir = os.fspath(logdir) if not isinstance(logdir, str) else logdir
         self.purge_step = purge_step
-        self._max_queue = max_queue
-        self._flush_secs = flush_secs
         self._filename_suffix = filename_suffix or ""
         self._write_to_disk = bool(write_to_disk)
         self.kwargs = kwargs
@@ -178,7 +176,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
 
     def write_run_file(self, run: str, records: list[bytes]) -> None:
         """Write serialized Events into a new event file in the folder ``run`` (and close it)."""
-        f = EventFile(run, self._filename_suffix, self._pipe.framer)
+        f = open_event_file(run, self._filename_suffix, self._pipe.framer)
         try:
             f.write(b"".join(f.framer.frame(r) for r in records))
         finally:

@@ -16,11 +16,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Log, Static
 
 from tbx_tui.capture.console import CONSOLE_PREFIX
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.messages import ConsoleMoved
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
 
 #: Lines kept in the widget (the newest); older ones are counted in the header.
@@ -67,12 +68,9 @@ class MatchHighlighter(Highlighter):
 class ConsoleLog(Log):
     """Textual's Log, telling its view when it scrolled (by key, wheel or new lines)."""
 
-    class Moved(Message):
-        """The scroll position changed: following or scrolled back may have changed."""
-
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self.post_message(self.Moved())
+        self.post_message(ConsoleMoved())
 
 
 class ConsoleView(Vertical):
@@ -181,7 +179,8 @@ class ConsoleView(Vertical):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{self.index + 1}/{len(self.runs)} ", style="dim")
         rgb = self.state.colors.get(run, (200, 200, 200))
-        symbol = self.state.symbol(run, not self.app.no_color, getattr(self.app, "ascii", False))
+        settings = settings_of(self.app)
+        symbol = self.state.symbol(run, settings.color, settings.ascii)
         text.append(f"{symbol} ", style="#{:02x}{:02x}{:02x}".format(*rgb))
         text.append(safe_text(run), style="bold")
         n = len(self.lines)
@@ -216,8 +215,8 @@ class ConsoleView(Vertical):
         self.log_widget.scroll_end(animate=False, immediate=True)
         self._update_header()
 
-    @on(ConsoleLog.Moved)
-    def _scrolled(self, event: ConsoleLog.Moved) -> None:
+    @on(ConsoleMoved)
+    def _scrolled(self, event: ConsoleMoved) -> None:
         event.stop()
         self._update_header()
 

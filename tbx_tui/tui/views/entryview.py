@@ -21,6 +21,7 @@ from tbx_tui.tui.filterbox import (
     mirror_tag_filter,
     open_tag_filter,
 )
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 
 
@@ -126,7 +127,8 @@ class EntryView(Vertical, can_focus=True):
         text.append(f"{self.index + 1}/{len(self.entries)} ", style="dim")
         text.append(safe_text(tag), style="bold")
         rgb = self.state.colors.get(run, (200, 200, 200))
-        symbol = self.state.symbol(run, not self.app.no_color, getattr(self.app, "ascii", False))
+        settings = settings_of(self.app)
+        symbol = self.state.symbol(run, settings.color, settings.ascii)
         text.append(f"  {symbol} ", style="#{:02x}{:02x}{:02x}".format(*rgb))
         text.append(safe_text(run))
         extra = self.header_extra()

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
-from tbx_tui.tui.render import FrameReady, Frames
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import EntryView
 from tbx_tui.view import histo, numfmt, plot, waterfall
 
@@ -94,7 +96,7 @@ class HistogramBody(Widget):
         width, height = self.content_size.width, self.content_size.height
         if not points or width < 1 or height < 1:
             return Text("")
-        color, mode, unicode = not self.app.no_color, view.mode, view.unicode
+        color, mode, unicode = settings_of(self.app).color, view.mode, view.unicode
         rgb = view.run_color((255, 152, 0))
         last = points[-1]
         key: tuple = (view.current, len(points), last.step, id(last.data), mode, width, height)
@@ -128,7 +130,7 @@ class HistogramView(EntryView):
         self.unicode = True
 
     def compose_body(self) -> ComposeResult:
-        self.unicode = not getattr(self.app, "ascii", False)
+        self.unicode = not settings_of(self.app).ascii
         yield HistogramBody(self)
 
     def header_extra(self) -> str:

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import hparams_table
 
@@ -72,7 +73,8 @@ class HParamsView(Vertical):
         for i, col in enumerate(table.columns):
             label = safe_text(col)
             if col == self.sort_column:
-                up, down = ("^", "v") if getattr(self.app, "ascii", False) else ("▲", "▼")
+                glyphs = settings_of(self.app).glyphs
+                up, down = glyphs.up, glyphs.down
                 label += f" {down}" if self.descending else f" {up}"
             style = "bold" if i == 0 else ("cyan" if i <= nh else "green")
             dt.add_column(Text(label, style=style), key=f"c{i}")

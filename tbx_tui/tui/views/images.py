@@ -21,7 +21,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tbx_tui.term import termgraphics
-from tbx_tui.tui.render import FrameReady, Frames
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import imagecells
 
@@ -72,7 +74,7 @@ class ImageBody(Widget):
             height -= 1  # the note goes on the first line, the image under it
         if info is None or width < 1 or height < 1:
             return Text(note, style="dim")
-        mode, color = self.view.cell_mode, not self.app.no_color
+        mode, color = self.view.cell_mode, settings_of(self.app).color
         key = (info, width, height, mode, color)
         frame = self.frames.get(key, lambda: draw_cells(info, width, height, mode, color))
         if frame is None:
@@ -194,7 +196,7 @@ class ImageView(SteppedView):
     def mode(self) -> str:
         """The image mode: given, else the app's ``images`` (auto means half-blocks here: the
         terminal is probed by the launcher before the app starts, never while it runs)."""
-        mode = self._mode or getattr(self.app, "images", None) or "auto"
+        mode = self._mode or settings_of(self.app).images
         return "halfblock" if mode == "auto" else mode
 
     @property
@@ -212,7 +214,7 @@ class ImageView(SteppedView):
             return mode
         if mode == "none":
             return mode
-        return "ascii" if mode == "ascii" or self.app.no_color else "halfblock"
+        return "ascii" if mode == "ascii" or not settings_of(self.app).color else "halfblock"
 
     @property
     def cell_mode(self) -> str:
@@ -232,8 +234,8 @@ class ImageView(SteppedView):
     def compose_body(self) -> ComposeResult:
         mode = self.drawn_mode
         if mode in ("sixel", "kitty"):
-            limit = getattr(self.app, "sixel_limit", None)
-            yield GraphicsBody(self, mode, tmux=termgraphics.detect().tmux, sixel_limit=limit)
+            settings = settings_of(self.app)
+            yield GraphicsBody(self, mode, tmux=settings.tmux, sixel_limit=settings.sixel_limit)
         else:
             yield ImageBody(self)
 

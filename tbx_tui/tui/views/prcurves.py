@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
-from tbx_tui.tui.render import FrameReady, Frames
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import plot, prcurve
 
@@ -43,7 +45,7 @@ class PRBody(Widget):
             return Text("")
         rgb = self.view.run_color((66, 165, 245))
         w, h = self.content_size.width, self.content_size.height
-        color, ascii = not self.app.no_color, getattr(self.app, "ascii", False)
+        color, ascii = settings_of(self.app).color, settings_of(self.app).ascii
         key = (self.view.current, point.step, id(point.data), rgb, w, h, color, ascii)
         frame = self.frames.get(key, lambda: draw_curve(point.data, rgb, w, h, color, ascii))
         if frame is None:

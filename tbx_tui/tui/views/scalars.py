@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.geometry import Region
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -24,7 +23,9 @@ from tbx_tui.tui.filterbox import (
     mirror_tag_filter,
     open_tag_filter,
 )
+from tbx_tui.tui.messages import ChartDrawn, ZoomRequested
 from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt, plot, units
 
@@ -164,24 +165,12 @@ class ChartCard(Widget, can_focus=True):
 
     Drawing is lazy and off the UI thread: when Textual asks for the card's lines (only cards in
     view are asked), a card whose inputs changed sends a :class:`CardJob` to the render thread
-    and shows its previous frame (or "drawing…") until :class:`Drawn` brings the new one. A
-    frame is keyed by its inputs (tag, visible runs and their data versions, options, size), so
-    a focus change or a scroll never draws again, and a result whose key is no longer wanted
-    (the state moved on meanwhile) is dropped.
+    and shows its previous frame (or "drawing…") until a
+    :class:`~tbx_tui.tui.messages.ChartDrawn` brings the new one. A frame is keyed by its inputs
+    (tag, visible runs and their data versions, options, size), so a focus change or a scroll
+    never draws again, and a result whose key is no longer wanted (the state moved on meanwhile)
+    is dropped.
     """
-
-    class Zoom(Message):
-        def __init__(self, tag: str) -> None:
-            super().__init__()
-            self.tag = tag
-
-    class Drawn(Message):
-        """A frame from the render thread (``strips``, or the exception that stopped it)."""
-
-        def __init__(self, key: tuple, strips: list[Strip] | Exception) -> None:
-            super().__init__()
-            self.key = key
-            self.strips = strips
 
     BINDINGS = [Binding("enter", "zoom", "Zoom")]
 
@@ -214,7 +203,7 @@ class ChartCard(Widget, can_focus=True):
         versions = tuple(
             (name, s.version, len(s), rgb) for name, s, rgb in chart_entries(self.state, self.tag)
         )
-        key = (versions, self.state.options, width, height, self.app.no_color)
+        key = (versions, self.state.options, width, height, settings_of(self.app).color)
         self._current = (self.state.generation, key)
         return key
 
@@ -238,8 +227,9 @@ class ChartCard(Widget, can_focus=True):
             return
         self._wanted = key
         entries = chart_entries(self.state, self.tag)
-        color = not self.app.no_color
-        ascii = getattr(self.app, "ascii", False)
+        settings = settings_of(self.app)
+        color = settings.color
+        ascii = settings.ascii
         job = CardJob(
             self.tag,
             entries,
@@ -256,10 +246,10 @@ class ChartCard(Widget, can_focus=True):
         RENDERER.submit(
             self,
             lambda: job.draw(console),
-            lambda strips: self.post_message(self.Drawn(key, strips)),
+            lambda strips: self.post_message(ChartDrawn(key, strips)),
         )
 
-    def on_chart_card_drawn(self, message: ChartCard.Drawn) -> None:
+    def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()
         if message.key != self._wanted:  # stale: a newer frame is on its way
             return
@@ -284,7 +274,7 @@ class ChartCard(Widget, can_focus=True):
         if y < len(strips):
             return strips[y]
         if not strips and y == self.content_size.height // 2:
-            ellipsis = "..." if getattr(self.app, "ascii", False) else "…"
+            ellipsis = settings_of(self.app).glyphs.ellipsis
             label = Text(("drawing" + ellipsis).center(width), style="dim", end="")
             return Strip(label.render(self.app.console), width).apply_style(style)
         return Strip.blank(width, style)
@@ -294,7 +284,7 @@ class ChartCard(Widget, can_focus=True):
 
     def action_zoom(self) -> None:
         if not self.zoomed:
-            self.post_message(self.Zoom(self.tag))
+            self.post_message(ZoomRequested(self.tag))
 
 
 class ScalarsView(Vertical):
