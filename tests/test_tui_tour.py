@@ -5,6 +5,7 @@ draws and why."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -126,7 +127,8 @@ def test_images_none_says_so_in_the_pane():
 def test_graphics_in_tmux_without_passthrough_fall_back_and_say_why(protocol):
     async def go():
         app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images=protocol)
-        app.tmux_passthrough = False  # what the launcher found out
+        # what the launcher found out
+        app.settings = dataclasses.replace(app.settings, tmux_passthrough=False)
         async with app.run_test(size=(120, 30)) as pilot:
             view = app.query_one(ImageView)
             assert not app.query(GraphicsBody)

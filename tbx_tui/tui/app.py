@@ -78,9 +78,6 @@ class TbxTop(App[int]):
         self.poll = poll
         #: decided once, by create_app; the widgets read it (see tbx_tui.tui.settings)
         self.settings = settings
-        #: Set by the launcher before the app runs: whether the tmux around the app passes
-        #: graphics through (None: not in tmux, or not asked).
-        self.tmux_passthrough: bool | None = None
         if settings.ascii:  # a last filter turns anything else drawn (data, Textual's) to ASCII
             line_filters(self).append(AsciiFilter())
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
@@ -386,6 +383,7 @@ def create_app(
     images: str = "auto",
     ascii: bool = False,
     sixel_limit: tuple[int, int] | None = None,
+    tmux_passthrough: bool | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`); ``sixel_limit``
@@ -396,6 +394,7 @@ def create_app(
         images="ascii" if ascii and images == "auto" else images,
         sixel_limit=sixel_limit,
         tmux=termgraphics.detect().tmux,
+        tmux_passthrough=tmux_passthrough,
         # Textual's own rule (it takes NO_COLOR out of the environment when the app starts)
         color="NO_COLOR" not in os.environ,
         display_name=display_name if display_name is not None else os.fspath(logdir),

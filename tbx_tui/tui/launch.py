@@ -32,9 +32,8 @@ def run_app(
         images=images,
         ascii=ascii,
         sixel_limit=query_sixel_geometry() if images == "sixel" else None,
+        tmux_passthrough=tmux_passthrough() if images in ("sixel", "kitty") else None,
     )
-    if images in ("sixel", "kitty"):
-        app.tmux_passthrough = tmux_passthrough()  # None outside tmux
     app.run()
     return app.return_code or 0
 

@@ -202,7 +202,7 @@ class ImageView(SteppedView):
     @property
     def graphics_blocked(self) -> bool:
         """sixel/kitty asked for inside a tmux that does not pass them through."""
-        blocked = getattr(self.app, "tmux_passthrough", None) is False
+        blocked = settings_of(self.app).tmux_passthrough is False
         return blocked and self.mode in ("sixel", "kitty")
 
     @property
