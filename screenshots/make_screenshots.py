@@ -68,7 +68,14 @@ def main() -> None:
     shots = [
         (demo, "demo-main-160x48", (160, 48), ()),
         (demo, "demo-main-100x30", (100, 30), ()),
-        (demo, "demo-zoom-loss", (120, 36), ("tab", "slash", *"train/loss", "enter", "enter")),
+        (demo, "demo-main-240x60", (240, 60), ()),
+        # the value cursor, moved back 20 logged steps from the newest
+        (
+            demo,
+            "demo-zoom-loss",
+            (120, 36),
+            ("tab", "slash", *"eval/loss", "enter", "enter") + ("h",) * 20,
+        ),
         (demo, "demo-log-relative", (160, 48), ("tab", "y", "x")),
         (demo, "demo-hparams", (160, 40), ("5",)),
         (demo, "demo-pr-curves", (160, 40), ("6",)),

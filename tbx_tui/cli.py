@@ -101,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             "use one of them at a time\n",
         )
     if args.demo:
-        if args.once or args.export or args.json:
+        if args.once or args.export or args.json or args.check is not None:
             parser.exit(
                 2,
                 "tbx-top: error: --demo opens the app; it can't be combined with "
-                "--once, --json or --export\n",
+                "--once, --json, --export or --check\n",
             )
         if args.logdir is not None:
             parser.exit(

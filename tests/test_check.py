@@ -144,3 +144,45 @@ def test_check_from_a_shell_as_cron_would(logdir):
     )
     assert result.returncode == 1
     assert result.stdout.count("\n") == 2
+
+
+def test_app_state_marks_runs_stalled_only_after_seeing_them_grow():
+    """The sidebar's 'stalled': a run watched growing, then silent for STALL_SECONDS, not
+    finished; one silent since before the app started is just old."""
+    from tbx_tui.read.runview import take
+    from tbx_tui.read.store import Run, ScalarSeries
+    from tbx_tui.tui.state import STALL_SECONDS, ViewState
+
+    now = [1000.0]
+    state = ViewState(clock=lambda: now[0])
+
+    def run(name: str, last: float, finished: bool = False) -> Run:
+        r = Run(name)
+        r.scalars["loss"] = ScalarSeries()
+        r.scalars["loss"].append(0, last, 1.0)
+        if finished:
+            r.scalars["process/duration_s"] = ScalarSeries()
+            r.scalars["process/duration_s"].append(0, last, 5.0)
+        r.last_wall_time = last
+        return r
+
+    state.update({n: take(run(n, 900.0)) for n in ("live", "old", "done")})
+    state.update(
+        {
+            "live": take(run("live", 1000.0)),
+            "old": take(run("old", 900.0)),
+            "done": take(run("done", 1000.0, finished=True)),
+        }
+    )
+    assert not any(state.stalled(n) for n in ("live", "old", "done"))
+    now[0] = 1000.0 + STALL_SECONDS + 1
+    assert state.stalled("live")
+    assert not state.stalled("old")  # never seen growing
+    assert not state.stalled("done")  # tbx-log recorded its end
+
+
+def test_check_does_not_go_with_demo(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--demo", "--check", "nan"])
+    assert exc.value.code == 2
+    assert "--check" in capsys.readouterr().err

@@ -105,3 +105,34 @@ def test_sidebar_marks_nan_runs_and_sys_tags_show_units(tmp_path):
             assert "71 °C @0" in screen_text(app)
 
     asyncio.run(go())
+
+
+def test_console_follows_the_sidebar_cursor_and_h_l(tmp_path):
+    logs = tmp_path / "logs"
+    for name in ("alpha", "beta"):
+        with SummaryWriter(str(logs / name)) as writer:
+            recorder = Recorder(writer, LineParser())
+            recorder.feed("stdout", f"hello from {name}\n".encode())
+            recorder.flush()
+
+    async def go():
+        app = make_app(logs)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await loaded(pilot)
+            await pilot.press("7")
+            view = app.query_one(ConsoleView)
+            assert await wait_for(pilot, lambda: view.log_widget.lines == ["hello from alpha"])
+            await pilot.press("l")  # next run with a console
+            assert await wait_for(pilot, lambda: view.log_widget.lines == ["hello from beta"])
+            await pilot.press("h")
+            assert await wait_for(pilot, lambda: view.current == "alpha")
+            # the sidebar's cursor picks the run
+            app.query_one("#run-tree").focus()
+            await pilot.pause()
+            await pilot.press("j")  # the cursor starts on no node: j lands on alpha
+            assert await wait_for(pilot, lambda: view.current == "alpha")
+            await pilot.press("j")
+            assert await wait_for(pilot, lambda: view.current == "beta")
+            assert await wait_for(pilot, lambda: "2/2" in screen_text(app))
+
+    asyncio.run(go())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tbx_tui.term.sanitize import escape_name, is_safe, safe_text, unescape_name
+from tbx_tui.term.sanitize import escape_name, safe_text, unescape_name
 from tests import hostile as h
 
 pytestmark = pytest.mark.fault
@@ -37,6 +37,12 @@ TAGS = ["loss\x1b]0;pwned\x07", "acc\u202eyrev", "back\\slash", "c1\x9b31m"]
 #: Nothing of this may reach any output raw.
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 CONTROLS = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+SURROGATES = {chr(c) for c in range(0xD800, 0xE000)}
+
+
+def is_safe(text: str) -> bool:
+    """No control (newline included), bidi control or surrogate in ``text``."""
+    return not (CONTROLS | BIDI | SURROGATES | {"\n", "\t"}) & set(text)
 
 
 @pytest.fixture

@@ -54,6 +54,6 @@ def test_no_message_class_outside_messages_py():
 def test_a_newer_data_changed_replaces_an_older_one_and_keeps_what_it_said():
     older = messages.DataChanged({}, {"a"}, "watching", first=True)
     newer = messages.DataChanged({}, {"b"}, "watching", first=False)
-    assert newer.can_replace(older)
+    assert older.can_replace(newer)  # Textual asks the older one, then delivers the newer
     assert newer.changed == {"a", "b"} and newer.first
     assert not newer.can_replace(messages.LoadFailed("boom"))

@@ -64,7 +64,8 @@ def fake_nvml(tmp_path, monkeypatch):
         monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), *sys.path]))
         return folder
 
-    return install
+    yield install
+    sys.modules.pop("pynvml", None)  # the fake must not outlive the test
 
 
 def by_tag(metrics):
@@ -217,3 +218,62 @@ def test_summary_writer_rejects_a_bad_system_metrics_setting(tmp_path, bad):
 
     with pytest.raises(ValueError, match="system_metrics"):
         SummaryWriter(str(tmp_path / "bad"), system_metrics=bad)
+
+
+def _real_nvml():
+    """nvidia-ml-py with a working driver and at least one GPU, or skip."""
+    sys.modules.pop("pynvml", None)  # never a fake left behind by another test
+    nvml = pytest.importorskip("pynvml")
+    try:
+        nvml.nvmlInit()
+        count = nvml.nvmlDeviceGetCount()
+    except Exception as exc:  # no driver: NVMLError
+        pytest.skip(f"no NVIDIA driver here: {exc}")
+    if count == 0:
+        pytest.skip("no NVIDIA GPU here")
+    return nvml
+
+
+def test_real_gpu_readings_where_there_is_one():
+    """Runs on a machine with an NVIDIA GPU (skipped elsewhere): NVML for real."""
+    _real_nvml()
+    from tbx_tui.writer.sysmetrics import SystemSampler
+
+    got = by_tag(SystemSampler().sample())
+    assert 0 <= got["sys/gpu0/util_percent"].value <= 100
+    assert got["sys/gpu0/mem_used_GB"].value > 0
+    assert 0 < got["sys/gpu0/mem_percent"].value <= 100
+    assert 10 < got["sys/gpu0/temp_C"].value < 110
+    if "sys/gpu0/power_W" in got:
+        assert 10 < got["sys/gpu0/power_W"].value < 2000
+
+
+def test_tbx_log_sys_sees_a_real_gpu_job(tmp_path):
+    """A torch job keeps the GPU busy for a few seconds; tbx-log --sys sees it working
+    (skipped without a GPU or torch with CUDA)."""
+    _real_nvml()
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("torch has no CUDA here")
+    job = (
+        "import time, torch\n"
+        "x = torch.randn(8192, 8192, device='cuda')\n"
+        "t = time.time()\n"
+        "while time.time() - t < 4:\n"
+        "    y = x @ x\n"
+        "    torch.cuda.synchronize()\n"
+        "print('done=1')\n"
+    )
+    result = subprocess.run(
+        [*TBX_LOG, "-d", str(tmp_path), "-n", "gpujob", "--sys", "--sys-interval", "0.5", "--"]
+        + [sys.executable, "-c", job],
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    run = _read(tmp_path, "gpujob")
+    util = run.scalars["sys/gpu0/util_percent"].values
+    power = run.scalars["sys/gpu0/power_W"].values
+    print(f"GPU util samples {list(util)}; power W {list(power)}")
+    assert max(util) >= 50  # a matmul loop keeps an idle GPU busy
+    assert run.scalars["done"].values[0] == 1.0

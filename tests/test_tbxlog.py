@@ -104,7 +104,7 @@ def test_stdout_and_stderr_keep_their_order_in_the_console(tmp_path):
         "import sys, time\n"
         "for i in range(4):\n"
         "    s = sys.stdout if i % 2 == 0 else sys.stderr\n"
-        "    print(f'line {i}', file=s, flush=True); time.sleep(0.05)\n"
+        "    print(f'line {i}', file=s, flush=True); time.sleep(0.25)\n"
     )
     assert run_log(tmp_path, "-n", "order", "--", sys.executable, str(job)).returncode == 0
     lines = [ln for ln in console_text(read_run(tmp_path, "order")).splitlines() if "line" in ln]
@@ -225,3 +225,65 @@ def test_pattern_option_end_to_end(tmp_path):
 def test_nan_printed_is_nan_logged(tmp_path):
     assert run_log(tmp_path, "-n", "nan", "--", "echo", "loss=nan").returncode == 0
     assert math.isnan(read_run(tmp_path, "nan").scalars["loss"].values[0])
+
+
+def test_unwritable_logdir_exits_2_before_running_the_job(tmp_path):
+    marker = tmp_path / "ran"
+    result = run_log(tmp_path, "-d", "/dev/null", "--", "touch", str(marker))
+    assert result.returncode == 2
+    assert b"can't write the run '/dev/null/" in result.stderr
+    assert not marker.exists()
+
+
+def test_a_logging_failure_never_blocks_the_job(tmp_path):
+    """Once recording fails (here: the writer was closed under it), the parse worker keeps
+    draining its queue, so the pass-through never waits on a full queue; the error is kept."""
+    from tbx_tui import SummaryWriter
+    from tbx_tui.capture.console import Recorder
+    from tbx_tui.capture.parse import LineParser
+    from tbx_tui.capture.process import QUEUE_CHUNKS, ParseWorker
+
+    writer = SummaryWriter(str(tmp_path / "run"))
+    worker = ParseWorker(Recorder(writer, LineParser()))
+    writer.close()
+    for i in range(QUEUE_CHUNKS * 2):  # more than the queue holds: would block if not drained
+        worker.put("stdout", b"x=%d\n" % i)
+    worker.close(timeout=30)
+    assert not worker.thread.is_alive()
+    assert "closed" in str(worker.error)
+
+
+def test_ctrl_c_in_a_terminal_reaches_the_child_once(tmp_path):
+    """Under a real terminal (a pty), Ctrl-C makes the kernel signal the whole foreground
+    group: tbx-log and its child. tbx-log must not send the child a second SIGINT."""
+    import pty
+
+    count = tmp_path / "count"
+    # the job takes SIGINTs one by one (blocked, then waited for), so two are never merged into
+    # one as Python's own handler would do, and counts what arrives within a second of the first
+    job = (
+        "import signal, sys, time\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
+        "print('ready=1', flush=True)\n"
+        "signal.sigwaitinfo({signal.SIGINT})\n"
+        "n, end = 1, time.time() + 1.0\n"
+        "while time.time() < end:\n"
+        "    if signal.sigtimedwait({signal.SIGINT}, 0.05) is not None:\n"
+        "        n += 1\n"
+        f"open({str(count)!r}, 'w').write(str(n))\n"
+        "sys.exit(n)\n"
+    )
+    argv = [*TBX_LOG, "-d", str(tmp_path / "runs"), "-n", "tty", "--", sys.executable, "-c", job]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a new session with the pty as its terminal
+        os.execv(sys.executable, argv)
+    output = b""
+    try:
+        while b"ready=1" not in output:
+            output += os.read(fd, 1024)
+        os.write(fd, b"\x03")  # Ctrl-C
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert count.read_text() == "1"

@@ -70,6 +70,11 @@ def test_ambiguous_values_are_left_alone(line):
     assert p.values == {}
 
 
+def test_coloured_output_is_read_as_the_terminal_shows_it():
+    (p,) = parse("\x1b[1m\x1b[32mloss\x1b[0m=\x1b[33m0.25\x1b[0m \x1b]0;title\x07acc: 0.5")
+    assert p.values == {"loss": 0.25, "acc": 0.5}
+
+
 def test_nan_and_infinities_are_kept():
     (p,) = parse("a=nan b=inf c=-inf d=NaN")
     assert math.isnan(p.values["a"]) and math.isnan(p.values["d"])
@@ -128,3 +133,13 @@ def test_tag_names_are_sanitised():
 def test_read_value_reports_where_the_value_ends():
     assert read_value("12.5ms rest") == (12.5, "ms", 6)
     assert read_value("abc") is None
+
+
+def test_run_names_look_past_wrappers():
+    from tbx_tui.capture.cli import job_name
+
+    assert job_name(["stdbuf", "-oL", "./sim", "-n", "3"]) == "sim"
+    assert job_name(["stdbuf", "-o", "L", "./sim"]) == "sim"
+    assert job_name(["env", "A=1", "nohup", "julia", "run.jl"]) == "julia"
+    assert job_name(["/usr/bin/python3", "train.py"]) == "python3"
+    assert job_name(["stdbuf"]) == "stdbuf"

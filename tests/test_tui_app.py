@@ -328,6 +328,7 @@ def test_tag_filter_set_in_one_view_shows_in_the_others(corpus):
 def test_empty_scalars_message_follows_the_runs(tmp_path):
     """A run with no scalars appearing in an empty logdir left "no runs yet" on screen."""
     from tbx_tui import SummaryWriter
+
     async def go():
         app = make_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:

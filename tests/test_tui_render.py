@@ -119,7 +119,7 @@ def test_stale_frames_are_dropped_and_focus_moves_draw_nothing(tmp_path):
 
     async def go():
         app = make_app(tmp_path, display_name="render")
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(160, 48)) as pilot:
             await loaded(pilot)
             card = cards(app)[0]
             shown = list(card._strips)

@@ -3,13 +3,17 @@
 Deterministic: polling (no watchdog mode label), a frozen clock for "N ago" and "updated",
 UTC for the clock label, no spinner (the first load is over before the picture).
 Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``. Each test also checks
-what matters on its screen as text, so a blanket update cannot hide a bug.
+what matters on its screen (as text, and on the widgets behind it), so a blanket update cannot
+hide a bug.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tbx_tui.tui.views.card import ChartCard, ZoomedCard, chart_entries
+from tbx_tui.tui.views.scalars import ScalarsView
+from tbx_tui.view import readout
 from tests.conftest import loaded, make_app, screen_text, settled
 
 pytestmark = [pytest.mark.snapshot, pytest.mark.usefixtures("utc")]
@@ -17,8 +21,9 @@ pytestmark = [pytest.mark.snapshot, pytest.mark.usefixtures("utc")]
 SIZES = [(80, 24), (160, 48)]
 
 
-def snapshot(snap_compare, path, size, *keys, ascii: bool = False) -> str:
-    """Compare the app's picture after ``keys`` with the stored SVG; return the screen's text."""
+def snapshot(snap_compare, path, size, *keys, ascii: bool = False, check=None) -> str:
+    """Compare the app's picture after ``keys`` with the stored SVG; return the screen's text.
+    ``check(app)`` runs on the app as pictured."""
     shown: list[str] = []
 
     async def run_before(pilot):
@@ -27,15 +32,30 @@ def snapshot(snap_compare, path, size, *keys, ascii: bool = False) -> str:
             await pilot.press(key)
         await settled(pilot)
         shown.append(screen_text(pilot.app))
+        if check is not None:
+            check(pilot.app)
 
     app = make_app(path, poll=0.5, ascii=ascii)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     return shown[-1]
 
 
+def card_lines(card: ChartCard) -> list[str]:
+    return [strip.text for strip in card._strips]
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_main_screen(snap_compare, corpus, size):
-    text = snapshot(snap_compare, corpus, size)
+    def check(app):
+        assert app.query_one(ScalarsView).columns == (1 if size[0] == 80 else 2)
+        shown = [c for c in app.query(ChartCard) if app.screen.can_view_partial(c)]
+        assert len(shown) >= (2 if size[0] == 80 else 4)
+        if size[0] >= 160:  # a legend of up to 4 runs never hides one behind "+N"
+            for card in shown:
+                if len(chart_entries(app.state, card.tag)) <= 4:
+                    assert not any(" +" in line[-6:] for line in card_lines(card)[:3])
+
+    text = snapshot(snap_compare, corpus, size, check=check)
     assert "corpus  22 runs · 1,091 pts · polling 0.5s" in text
     tabs = "Scalars  Histograms  Images  Text  HParams" if size[0] >= 100 else "Scal  Hist  Img"
     assert tabs in text  # short tab titles on a narrow terminal
@@ -49,23 +69,38 @@ def test_main_screen(snap_compare, corpus, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_charts_focused_log_relative(snap_compare, corpus, size):
+    def check(app):
+        assert app.state.options.log_y and app.state.options.x_mode == "relative"
+        card = app.focused
+        assert isinstance(card, ChartCard) and card.tag == "lr"
+        lines = "\n".join(card_lines(card))
+        assert "0.01┤" in lines and "0.1┤" in lines  # log ticks at decades
+        assert "0s " in lines  # x relative to the run's start
+
     keys = ("tab", "y", "x", "right_square_bracket")
-    text = snapshot(snap_compare, corpus / "tbx", size, *keys)
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
     assert "4 runs · 242 pts" in text and "last data " in text
     if size[0] >= 100:  # the header is cut at 80 columns
         assert "smooth 0.70" in text  # ] smooths more
-    assert "● main/lr/group0 0.05 @100" in text
-    assert "0.01┤" in text and "0.001┤" in text  # y on a log scale
-    assert "0s " in text  # x relative to the run's start
+    assert "● group0 0.05 @100" in text  # the folders both runs share are left out
     assert "⏎ Zoom" in text  # a card has focus
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_zoomed_card(snap_compare, corpus, size):
-    keys = ("tab", "slash", *"loss", "enter", "enter")
-    text = snapshot(snap_compare, corpus / "tbx", size, *keys)
-    assert "╭─ train/loss ─" in text and "● main 0.024549 @199" in text
-    assert "esc Back" in text
+    def check(app):
+        card = app.screen.query_one(ZoomedCard)
+        series = app.state.runs["main"].scalars["train/loss"]
+        i = len(series) - 3  # the cursor moved two steps back from the newest
+        reading = card_lines(card)[0]
+        assert f"step {int(series.steps[i])} " in reading
+        assert f"value {readout.exact(float(series.values[i]))} " in reading
+        assert sum("│" in line for line in card_lines(card)) > 8  # the cursor line
+
+    keys = ("tab", "slash", *"loss", "enter", "enter", "h", "h")
+    text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
+    assert "╭─ train/loss ─" in text and "● main  step 197 " in text
+    assert "esc Back" in text and "h/l Prev/next step" in text
     assert "Scalars  Histograms" not in text  # the zoom covers the views
 
 
@@ -73,7 +108,7 @@ def test_zoomed_card(snap_compare, corpus, size):
 def test_help_screen(snap_compare, corpus, size):
     text = snapshot(snap_compare, corpus / "tbx", size, "f1")
     assert "Help (esc to close)" in text and "tbx-top keys" in text
-    assert "Log scale for y" in text and "Histograms view" in text
+    assert "Log scale for y" in text and "Filter tags by regex (from anywhere)" in text
 
 
 def test_too_small(snap_compare, corpus):
@@ -85,5 +120,5 @@ def test_ascii_snapshot(snap_compare, corpus):
     text = snapshot(snap_compare, corpus / "tbx", (80, 24), "tab", ascii=True)
     assert text.isascii()
     assert "4 runs | 242 pts | polling 0.5s" in text
-    assert "+- lr ---" in text and "* main/lr/group0 0.05 @100" in text
-    assert "0.1+****" in text  # an ASCII chart: + ticks, * points
+    assert "+- lr ---" in text and "* group0 0.05 @100" in text
+    assert "0.10+****" in text  # an ASCII chart: + ticks, * points

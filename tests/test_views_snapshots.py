@@ -36,7 +36,7 @@ CASES = [
         HistogramView,
         "halfblock",
         ("j", "m"),
-        ("2/4 sequential/dense/kernel/histogram", "distribution · 5 steps", "-0.6888┤"),
+        ("2/4 sequential/dense/kernel/histogram", "distribution · 5 steps", " -0.5┤"),
     ),
     (
         "images_tf2_second",

@@ -77,7 +77,7 @@ def script(mod, logdir: str) -> None:
     w.add_pr_curve_raw("pr_raw", tp, fp, [1, 6, 9], [0, 2, 5], [0.5, 0.6, 0.8], [1, 0.8, 0.5], 2, 3)
     w.add_custom_scalars_multilinechart(["loss", "np/value"], category="cat", title="both")
     w.add_hparams(
-        {"lr": 0.1, "bs": 16, "opt": "adam", "flag": True, "none": None, "act": np.tanh},
+        {"lr": 0.1, "bs": 16, "opt": "adam", "flag": True, "act": np.tanh},  # None: refused
         {"hparam/accuracy": 0.9, "hparam/loss": 0.25},
         name="hp",
     )
@@ -218,3 +218,14 @@ def test_our_reader_reads_ours(both):
     assert runs["hp"].hparams["opt"] == "adam"
     assert runs["hp"].hparams["lr"] == pytest.approx(0.1)
     assert runs["run_14h/xsinx"].scalars["run_14h"].steps.tolist() == [0, 1, 2]
+
+
+def test_non_square_sprites_assertion_there_value_error_here(tmp_path):
+    """A documented difference (README): tensorboardX asserts, tbx_tui names the problem."""
+    mat, label_img = np.zeros((2, 3)), np.zeros((2, 3, 4, 6))
+    for mod, error in ((tensorboardX, AssertionError), (tbx_tui, ValueError)):
+        with mod.SummaryWriter(str(tmp_path / mod.__name__)) as w:
+            with pytest.raises(error) as info:
+                w.add_embedding(mat, label_img=label_img, tag="emb")
+        if mod is tbx_tui:
+            assert "'emb'" in str(info.value) and "square" in str(info.value)

@@ -101,10 +101,27 @@ def stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISREG(mode)
 
 
+#: Commands that only wrap the job (``stdbuf -oL ./sim``): the run is named after the job.
+WRAPPERS = frozenset({"stdbuf", "env", "nohup", "time", "unbuffer"})
+
+
+def job_name(command: list[str]) -> str:
+    """The job's program name, looking past wrappers, their options and ``VAR=value``s."""
+    i = 0
+    while i < len(command) - 1 and os.path.basename(command[i]) in WRAPPERS:
+        wrapper = os.path.basename(command[i])
+        i += 1
+        while i < len(command) - 1 and (command[i].startswith("-") or "=" in command[i]):
+            if wrapper == "stdbuf" and len(command[i]) == 2:
+                i += 1  # -o L: the mode is the next word
+            i += 1
+    return os.path.basename(command[i])
+
+
 def default_run_name(command: list[str], watching: bool) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     if command:
-        base = os.path.basename(command[0]) or "job"
+        base = job_name(command) or "job"
     else:
         base = "sys" if watching else "stdin"
     base = re.sub(r"[^\w.\-]", "_", base).lstrip(".") or "job"
@@ -143,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tbx_tui.writer.summary_writer import SummaryWriter
 
-    writer = SummaryWriter(logdir, flush_secs=args.flush_secs)
+    try:
+        writer = SummaryWriter(logdir, flush_secs=args.flush_secs)
+    except OSError as exc:
+        _fail(parser, f"can't write the run {logdir!r}: {exc}")
     recorder = Recorder(writer, LineParser(patterns, args.step_key))
     stop = threading.Event()
     sys_thread: threading.Thread | None = None
@@ -179,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
         if sys_thread is not None:
             sys_thread.join()
-        writer.close()
+        try:
+            writer.close()
+        except OSError as exc:  # already said by process.finish when it came from there
+            process.warn(f"closing the run: {exc}")
     return code
 
 
@@ -194,9 +217,13 @@ def _sample_loop(writer, sampler, interval: float, stop: threading.Event) -> Non
 
     log = SystemLogger(writer, sampler)
     while True:
-        log()
+        try:
+            log()
+        except Exception as exc:  # psutil or NVML failing mid-run: say so, keep the job going
+            process.warn(f"system metrics stopped: {exc}")
+            return
         if stop.wait(interval):
-            break
+            return
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,6 +62,11 @@ class Recorder:
             buf = self._partial.get(stream, b"") + data
             start = 0
             n = len(buf)
+            if b"\r" not in buf:  # the common case: whole lines, split at C speed
+                *lines, rest = buf.split(b"\n")
+                for raw in lines:
+                    self._line(stream, raw, keep=True)
+                start = n - len(rest)
             while start < n:
                 newline = buf.find(b"\n", start)
                 ret = buf.find(b"\r", start)

@@ -65,9 +65,16 @@ _NUMBER = (
 #: A value: a number, maybe a unit glued to it (``12.5ms``, ``9.1it/s``, ``95%``).
 VALUE = re.compile(rf"(?P<num>{_NUMBER})(?P<unit>%|°C|[A-Za-zµ]+(?:/[A-Za-z]+)?|/[A-Za-z]+)?")
 _KEY = r"[A-Za-z_][\w.\-/]*"
-#: ``key=value`` (spaces allowed around ``=``) or ``key: value``.
-PAIR = re.compile(rf"(?<![\w.\-/])(?P<key>{_KEY})(?:\s*=\s*|:\s*)(?=[-+.\w])")
+#: ``key=value`` (spaces allowed around ``=``) or ``key: value``, and the value's text: up to a
+#: space or closing delimiter; a comma ends it unless a digit follows (``1,024``; ``1,5`` is then
+#: read, and refused, as a whole).
+_TOKEN_CHAR = r"[^\s;|)\]}>\"',]"
+PAIR = re.compile(
+    rf"(?<![\w.\-/])({_KEY})(?:\s*=\s*|:\s*)([-+.\w]{_TOKEN_CHAR}*(?:,\d{_TOKEN_CHAR}*)*)"
+)
 _HEADER_FIELD = re.compile(rf"{_KEY}\Z")
+#: Terminal escape sequences (colours, cursor moves, titles): not part of what a line says.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
 #: What may follow a value: the end, a space or a closing delimiter.
 _END_CHARS = frozenset(" \t\r\n;|)]}>\"'")
 
@@ -122,8 +129,18 @@ def read_value(text: str, start: int = 0) -> tuple[float, str, int] | None:
     return value, suffix, end
 
 
+#: Tag names already made, by (key, unit suffix); bounded (a job may print endless keys).
+_TAGS: dict[tuple[str, str], str] = {}
+_TAGS_MAX = 10_000
+
+
 def _tag(key: str, suffix: str) -> str:
-    return clean_tag(f"{key}_{suffix}" if suffix else key)
+    tag = _TAGS.get((key, suffix))
+    if tag is None:
+        tag = clean_tag(f"{key}_{suffix}" if suffix else key)
+        if len(_TAGS) < _TAGS_MAX:
+            _TAGS[(key, suffix)] = tag
+    return tag
 
 
 def _is_step(value: float) -> bool:
@@ -148,6 +165,8 @@ class LineParser:
         """Values of the next line (its trailing newline may be there or not)."""
         self.line_number += 1
         text = line.rstrip("\r\n")
+        if "\x1b" in text:  # coloured output: read what the terminal would show
+            text = _ANSI.sub("", text)
         raw = self._raw_values(text)
         out = Parsed()
         for key in self.step_keys:
@@ -174,7 +193,11 @@ class LineParser:
             found = self._from_json(stripped)
             if found is not None:
                 return found
-        if "," in stripped:
+        if "," in stripped and (
+            self.header is not None
+            or self._candidate is not None
+            or ("=" not in stripped and ":" not in stripped)  # never in a header
+        ):
             row = self._from_csv(stripped)
             if row is not None:
                 return row
@@ -246,8 +269,14 @@ class LineParser:
     @staticmethod
     def _from_pairs(text: str) -> dict[str, tuple[float, str]]:
         out: dict[str, tuple[float, str]] = {}
-        for m in PAIR.finditer(text):
-            found = read_value(text, m.end())
-            if found is not None:
-                out[m.group("key")] = (found[0], found[1])
+        for key, token in PAIR.findall(text):
+            if "_" not in token:  # float() would take 1_000
+                try:
+                    out[key] = (float(token), "")  # the common case: a plain number
+                    continue
+                except ValueError:
+                    pass
+            found = read_value(token)
+            if found is not None and found[2] == len(token):
+                out[key] = (found[0], found[1])
         return out

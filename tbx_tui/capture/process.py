@@ -14,8 +14,10 @@ was read is written and tbx-log exits with 128+N.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +32,8 @@ READ_SIZE = 1 << 16
 #: hold them) before tbx-log stops waiting for them.
 DRAIN_SECONDS = 5.0
 TICK = 0.2
+#: Chunks read but not yet parsed, at most (each up to READ_SIZE bytes).
+QUEUE_CHUNKS = 4096
 
 
 def write_all(fd: int, data: bytes) -> bool:
@@ -46,8 +50,66 @@ def write_all(fd: int, data: bytes) -> bool:
     return True
 
 
-def pump(src: int, dest: int | None, stream: str, recorder: Recorder) -> None:
-    """Copy ``src`` to ``dest`` (pass-through) and to the recorder until end of file."""
+class ParseWorker:
+    """Feeds the recorder on a thread of its own, so that parsing never delays the pass-through.
+
+    Chunks wait in a queue of :data:`QUEUE_CHUNKS`; a job printing faster than its lines can be
+    parsed for long enough to fill it is slowed down to the parsing speed (its pipe fills), never
+    robbed of a line.
+    """
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.queue: queue.Queue[tuple[str, bytes | None] | None] = queue.Queue(QUEUE_CHUNKS)
+        #: The first error met while recording; the queue keeps draining after it, so that the
+        #: job is never blocked on a full pipe because logging failed.
+        self.error: Exception | None = None
+        self.thread = _start(self._run)
+
+    def put(self, stream: str, data: bytes | None) -> None:
+        """A chunk of ``stream``; None marks its end."""
+        self.queue.put((stream, data))
+
+    def close(self, timeout: float | None = None) -> None:
+        """Parse everything queued, then stop."""
+        self.queue.put(None)
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            stream, data = item
+            try:
+                if data is None:
+                    self.recorder.end_of_stream(stream)
+                else:
+                    self.recorder.feed(stream, data)
+            except Exception as exc:
+                self.error = exc
+
+
+def warn(message: str) -> None:
+    """tbx-log's own complaint, on stderr (the job's output is never touched)."""
+    sys.stderr.write(f"tbx-log: error: {message}\n")
+    sys.stderr.flush()
+
+
+def finish(
+    recorder: Recorder, worker: ParseWorker, code: int, duration: float, command: bool
+) -> None:
+    """Record the end; a failure to write is said, and the job's exit code still returned."""
+    error = worker.error
+    try:
+        recorder.finish(code, duration, command=command)
+    except Exception as exc:
+        error = error or exc
+    if error is not None:
+        warn(f"logging stopped: {error}")
+
+
+def pump(src: int, dest: int | None, stream: str, worker: ParseWorker) -> None:
+    """Copy ``src`` to ``dest`` (pass-through) and to the parser until end of file."""
     passing = dest is not None
     while True:
         try:
@@ -58,8 +120,8 @@ def pump(src: int, dest: int | None, stream: str, recorder: Recorder) -> None:
             break
         if passing and dest is not None:
             passing = write_all(dest, data)
-        recorder.feed(stream, data)
-    recorder.end_of_stream(stream)
+        worker.put(stream, data)
+    worker.put(stream, None)
 
 
 def exit_code(returncode: int) -> int:
@@ -101,23 +163,23 @@ def run_command(
     argv: list[str],
     recorder: Recorder,
     on_start: Callable[[int], None] | None = None,
-    env: dict[str, str] | None = None,
 ) -> int:
     """Run ``argv`` with its output passed through and recorded; its exit code (128+N for a
     signal). ``on_start(pid)`` runs once the child exists (system metrics watch it)."""
-    child_env = dict(os.environ if env is None else env)
+    child_env = dict(os.environ)
     child_env.setdefault("PYTHONUNBUFFERED", "1")  # a Python job's prints arrive as it prints
     started = time.monotonic()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env)
     assert child.stdout is not None and child.stderr is not None
     gate = SignalGate()
     stop = threading.Event()
+    worker = ParseWorker(recorder)
     try:
         if on_start is not None:
             on_start(child.pid)
         readers = [
-            _start(pump, child.stdout.fileno(), 1, "stdout", recorder),
-            _start(pump, child.stderr.fileno(), 2, "stderr", recorder),
+            _start(pump, child.stdout.fileno(), 1, "stdout", worker),
+            _start(pump, child.stderr.fileno(), 2, "stderr", worker),
         ]
         ticker = _start(_ticker, recorder, stop)
         while child.poll() is None:
@@ -132,14 +194,14 @@ def run_command(
         deadline = time.monotonic() + DRAIN_SECONDS
         for reader in readers:
             reader.join(max(0.0, deadline - time.monotonic()))
+        worker.close()
         stop.set()
         ticker.join()
     finally:
         stop.set()
         gate.close()
     code = exit_code(child.returncode)
-    duration = time.monotonic() - started
-    recorder.finish(code, duration)
+    finish(recorder, worker, code, time.monotonic() - started, command=True)
     child.stdout.close()
     child.stderr.close()
     return code
@@ -152,20 +214,22 @@ def run_stdin(recorder: Recorder, src: int = 0, dest: int = 1) -> int:
     stop = threading.Event()
     started = time.monotonic()
     code = 0
+    worker = ParseWorker(recorder)
     try:
-        reader = _start(pump, src, dest, "stdout", recorder)
+        reader = _start(pump, src, dest, "stdout", worker)
         ticker = _start(_ticker, recorder, stop)
         while reader.is_alive():
             got = gate.wait(TICK)
             if got is not None and got[0] != signal.SIGCHLD:
                 code = 128 + got[0]
                 break
+        worker.close(DRAIN_SECONDS if code else None)
         stop.set()
         ticker.join()
     finally:
         stop.set()
         gate.close()
-    recorder.finish(code, time.monotonic() - started, command=False)
+    finish(recorder, worker, code, time.monotonic() - started, command=False)
     return code
 
 

@@ -56,11 +56,6 @@ def safe_text(text: str, keep_newlines: bool = False) -> str:
     return pattern.sub(_shown, text)
 
 
-def is_safe(text: str) -> bool:
-    """True when ``text`` holds no unsafe character at all."""
-    return _CONTROL.search(text) is None
-
-
 _NAME_UNSAFE = re.compile(rf"[\\{_UNSAFE}]")
 
 

@@ -23,7 +23,7 @@ from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
-from tbx_tui.tui.keys import APP_KEYS, KeyFooter, app_bindings
+from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
 from tbx_tui.tui.messages import (
     DataChanged,
     LoadFailed,
@@ -178,7 +178,7 @@ class TbxTop(App[int]):
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
-        if not self.is_running:  # shutting down: the loader still posts while screens go away
+        if self._shutting_down():
             return
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
@@ -196,11 +196,22 @@ class TbxTop(App[int]):
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:
+        if self._shutting_down():
+            return
         self.notify(safe_text(message.text), severity="warning", timeout=15, markup=False)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.notify(f"reading stopped: {message.error}", severity="error", timeout=30)
+        if self._shutting_down():
+            return
+        text = f"reading failed (retrying): {safe_text(message.error)}"
+        # after a refresh: an error in the very first read may come before the screen can show it
+        self.call_after_refresh(self.notify, text, severity="error", timeout=30, markup=False)
+
+    def _shutting_down(self) -> bool:
+        """Whether the app is going away: messages still queued (the loader posts from its own
+        thread) then find widgets gone, and are ignored."""
+        return self._stop.is_set() or not self.is_running or not self.screen_stack
 
     def sync(self) -> None:
         """Bring every widget in line with the state."""
@@ -225,9 +236,20 @@ class TbxTop(App[int]):
     def _runs_toggled(self) -> None:
         self.sync()
 
+    @on(RunTree.NodeHighlighted, "#run-tree")
+    def _run_highlighted(self, event: RunTree.NodeHighlighted) -> None:
+        """The run under the sidebar's cursor is the one the Console view shows."""
+        if event.node.data in self.state.runs:
+            self.state.selected = event.node.data
+            for view in self.screen_stack[0].query("ConsoleView"):  # (mounted after the 1st frame)
+                if isinstance(view, SyncedView):
+                    view.sync()
+
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:
         """A view shown again catches up with filters changed in another one meanwhile."""
+        if self.screen_stack:  # the footer shows this view's keys
+            self.screen_stack[0].refresh_bindings()
         if self.state.loaded:
             self.sync()
 
@@ -276,15 +298,20 @@ class TbxTop(App[int]):
             self.push_screen(HelpScreen())
 
     def action_filter(self) -> None:
-        if self.screen is not self.screen_stack[0]:
-            return
-        focused = self.focused
-        if focused is not None and self.query_one(Sidebar) in focused.ancestors_with_self:
-            self.query_one(Sidebar).open_filter()
-        elif (view := self._main_view()) is not None:
+        """``/``: the tag filter of the view shown, wherever the focus is (``r`` is for runs)."""
+        if self.screen is self.screen_stack[0] and (view := self._main_view()) is not None:
             view.open_filter()
         elif not self.views_ready:
             self._pending_filter = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Chart keys (x, y, o, [ ]) only where scalar charts are shown (not in the footer
+        of other views)."""
+        if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
+            return type(self._main_view()).__name__ == "ScalarsView"  # (not imported here)
+        if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen
+            return self.screen is self.screen_stack[0]
+        return True
 
     def action_filter_runs(self) -> None:
         if self.screen is self.screen_stack[0]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -17,7 +19,7 @@ def mirror_tag_filter(box: Input, state: ViewState) -> None:
     if box.value != pattern:
         with box.prevent(Input.Changed):
             box.value = pattern
-        box.remove_class("-invalid")
+        mark_invalid(box, None)
         box.display = bool(pattern)
 
 
@@ -37,6 +39,7 @@ def close_tag_filter(view: Widget, state: ViewState, clear: bool) -> bool:
         box.value = ""
         changed = state.tag_re is not None
         state.tag_re = None
+        mark_invalid(box, None)
     box.display = bool(box.value)
     return changed
 
@@ -46,8 +49,14 @@ def apply_tag_filter(state: ViewState, event: Input.Changed) -> bool:
     keeps the last valid filter. Returns whether the filter changed."""
     try:
         state.tag_re = compile_filter(event.value)
-    except Exception:
-        event.input.add_class("-invalid")
+    except re.error as error:
+        mark_invalid(event.input, error)
         return False
-    event.input.remove_class("-invalid")
+    mark_invalid(event.input, None)
     return True
+
+
+def mark_invalid(box: Input, error: re.error | None) -> None:
+    """Say under ``box`` why its pattern is not a valid regex (None: it is)."""
+    box.set_class(error is not None, "-invalid")
+    box.border_subtitle = f"invalid regex: {error} (esc clears)" if error is not None else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -19,18 +20,34 @@ class Key:
     description: str
     footer: bool = True
     palette: bool = True  # offered in the command palette
+    label: str = ""  # in the footer, where it must be short (default: the description)
+    scalars_only: bool = False  # means something only where scalar charts are shown
 
 
 APP_KEYS: tuple[Key, ...] = (
     Key("q", "q", "quit", "Quit"),
     Key("question_mark,f1", "? F1", "help", "Help"),
-    Key("slash", "/", "filter", "Filter (tags; runs when the sidebar has focus)"),
-    Key("r", "r", "filter_runs", "Filter runs by regex"),
-    Key("left_square_bracket", "[", "smoothing(-1)", "Less smoothing", footer=False),
-    Key("right_square_bracket", "]", "smoothing(1)", "More smoothing", footer=False),
-    Key("x", "x", "cycle_x", "X axis: step / relative / wall time"),
-    Key("y", "y", "toggle_log", "Log scale for y"),
-    Key("o", "o", "toggle_outliers", "Ignore outliers (5th-95th percentile)"),
+    Key("slash", "/", "filter", "Filter tags by regex (from anywhere)", label="Tags"),
+    Key("r", "r", "filter_runs", "Filter runs by regex", label="Runs"),
+    Key("left_square_bracket", "[", "smoothing(-1)", "Less smoothing", False, scalars_only=True),
+    Key("right_square_bracket", "]", "smoothing(1)", "More smoothing", False, scalars_only=True),
+    Key(
+        "x",
+        "x",
+        "cycle_x",
+        "X axis: step / relative / wall time",
+        label="X axis",
+        scalars_only=True,
+    ),
+    Key("y", "y", "toggle_log", "Log scale for y", label="Log y", scalars_only=True),
+    Key(
+        "o",
+        "o",
+        "toggle_outliers",
+        "Ignore outliers (5th-95th percentile)",
+        label="Outliers",
+        scalars_only=True,
+    ),
     Key("a", "a", "show_all_runs", "Show every run", footer=False),
     Key("b", "b", "toggle_sidebar", "Show/hide the sidebar", footer=False),
     Key("1", "1", "show_view(0)", "Scalars view", footer=False),
@@ -45,6 +62,9 @@ APP_KEYS: tuple[Key, ...] = (
 #: Keys handled by widgets, listed on the help screen only.
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("tab / shift+tab", "Move focus: sidebar, charts, filter"),
+    ("+ - =", "Scalars: more / fewer grid columns / as many as fit"),
+    ("h l  H L  Home End", "Zoomed card: cursor to the previous/next step, by 10, first/newest"),
+    ("j k (zoomed)", "Zoomed card: the run whose steps the cursor follows"),
     ("j k ↑ ↓", "Move in the run tree / between chart cards (h l ← → too)"),
     ("space", "Show/hide the run (or every run of the folder) under the cursor"),
     ("enter", "Zoom the focused chart card; expand/collapse a folder in the tree"),
@@ -61,17 +81,25 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Actions of keys that act on scalar charts (hidden from the footer elsewhere).
+SCALAR_ACTIONS = frozenset(k.action.partition("(")[0] for k in APP_KEYS if k.scalars_only)
+
+
 def app_bindings() -> list[BindingType]:
-    return [
-        Binding(k.keys, k.action, k.description.split(" (")[0], show=k.footer) for k in APP_KEYS
-    ]
+    return [Binding(k.keys, k.action, k.label or k.description, show=k.footer) for k in APP_KEYS]
+
+
+def footer_width(key_display: str, description: str) -> int:
+    """Cells one key takes in the footer (" key description ")."""
+    return len(key_display) + len(description) + 3
 
 
 class KeyFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change.
+    """Textual's footer, with only the keys that fit whole, rebuilt only when they change.
 
     Textual rebuilds the footer (a dozen widgets, then a layout of the whole screen) on every
     focus change; moving between chart cards, which all offer the same keys, must not pay that.
+    Keys that do not fit the width are left out rather than cut in the middle of a word.
     """
 
     _shown: tuple = ()
@@ -81,9 +109,24 @@ class KeyFooter(Footer):
             (binding.key, binding.description, enabled, tooltip)
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
             if binding.show
-        )
+        ) + (self.size.width,)
         if shown == self._shown and footer_bindings_ready(self):
             return
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self._shown = shown  # a rebuild was scheduled with these keys
+
+    def compose(self) -> ComposeResult:
+        room = (self.size.width or self.app.size.width) - 14  # the palette key, docked right
+        used = 0
+        for widget in super().compose():
+            key = getattr(widget, "key_display", None)  # a FooterKey (not exported by Textual)
+            if key is not None and not widget.has_class("-command-palette"):
+                used += footer_width(key, getattr(widget, "description", ""))
+                if used > room:
+                    continue
+            yield widget
+
+    def on_resize(self) -> None:
+        if self._bindings_ready and self.is_attached:
+            self.bindings_changed(self.screen)

@@ -90,31 +90,45 @@ class Watcher:
 
 
 def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> None:
-    """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change."""
+    """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change.
+
+    The reader promises not to raise on bad data; anything it raises all the same (a bug, a
+    failing disk) is posted as :class:`LoadFailed`, once per distinct error, and reading goes
+    on at the next round: the app stays up and says what failed.
+    """
     logdir = Logdir(path)
     watcher = Watcher(path, poll, logdir.remote)
     views: dict[str, RunView] = {}
     first = True
+    last_error = ""
     try:
         while not stop.is_set():
-            changed = logdir.refresh(max_bytes=READ_STEP)
-            for text in logdir.take_warnings():
-                post(LogdirWarning(text))
-            progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
-            if changed or first:
-                runs = logdir.runs
-                views = {
-                    name: views[name]
-                    if name in views and name not in changed
-                    else take(run, views.get(name))
-                    for name, run in runs.items()
-                }
-                post(DataChanged(dict(views), set(changed), watcher.mode, first, progress))
-                first = False
+            try:
+                changed = logdir.refresh(max_bytes=READ_STEP)
+                for text in logdir.take_warnings():
+                    post(LogdirWarning(text))
+                progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
+                if changed or first:
+                    runs = logdir.runs
+                    views = {
+                        name: views[name]
+                        if name in views and name not in changed
+                        else take(run, views.get(name))
+                        for name, run in runs.items()
+                    }
+                    post(DataChanged(dict(views), set(changed), watcher.mode, first, progress))
+                    first = False
+                last_error = ""
+            except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
+                error = f"{type(exc).__name__}: {exc}"
+                if error != last_error:
+                    post(LoadFailed(error))
+                last_error = error
+                logdir = Logdir(path)  # start over: its state may be half updated
+                views, first = {}, True
+                watcher.wait(stop)
+                continue
             if logdir.complete:
                 watcher.wait(stop)
-    except Exception as exc:  # the reader promises not to raise on bad data; report anything else
-        post(LoadFailed(f"{type(exc).__name__}: {exc}"))
-        raise
     finally:
         watcher.close()

@@ -30,9 +30,11 @@ class DataChanged(Message):
     progress: tuple[int, int] | None = None
 
     def can_replace(self, message: Message) -> bool:
+        """Textual asks the *older* queued message ``older.can_replace(newer)`` and delivers
+        the newer one: fold what this (older) one said into it."""
         if isinstance(message, DataChanged):
-            self.changed = self.changed | message.changed  # keep what the older one said
-            self.first = self.first or message.first
+            message.changed = self.changed | message.changed
+            message.first = self.first or message.first
             return True
         return False
 
@@ -47,7 +49,7 @@ class LogdirWarning(Message):
 
 @dataclass
 class LoadFailed(Message):
-    """The loader thread stopped on ``error``."""
+    """Reading failed with ``error`` (the loader starts over on its next round)."""
 
     error: str
 
@@ -75,6 +77,8 @@ class ChartDrawn(Message):
 
     key: tuple
     strips: list[Strip] | Exception
+    #: Where the chart's x axis lies in the frame (a ``tbx_tui.view.plot.Frame``), if drawn.
+    frame: object | None = None
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,7 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui.filterbox import mark_invalid
 from tbx_tui.tui.messages import RunsToggled
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState, compile_filter
@@ -142,6 +145,13 @@ class RunTree(Tree[str]):
             text.append(" " + numfmt.ago(max(0.0, now - run.last_wall_time)), style="dim")
         return text
 
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        """The run under the cursor is the focused one: drawn over the others in charts."""
+        path = event.node.data
+        if path in self.state.runs and path != self.state.selected:
+            self.state.selected = path
+            self.post_message(RunsToggled())
+
     # actions -------------------------------------------------------------------------------
     def action_toggle_run(self) -> None:
         node = self.cursor_node
@@ -200,10 +210,10 @@ class Sidebar(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         try:
             self.state.run_re = compile_filter(event.value)
-        except Exception:
-            event.input.add_class("-invalid")
+        except re.error as error:
+            mark_invalid(event.input, error)
             return
-        event.input.remove_class("-invalid")
+        mark_invalid(event.input, None)
         self.post_message(RunsToggled())
 
     @on(Input.Submitted, "#run-filter")
@@ -215,6 +225,7 @@ class Sidebar(Vertical):
         if clear:
             box.value = ""
             self.state.run_re = None
+            mark_invalid(box, None)
             self.post_message(RunsToggled())
         box.display = bool(box.value)
         self.run_tree.focus()

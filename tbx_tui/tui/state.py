@@ -11,26 +11,11 @@ from typing import TYPE_CHECKING
 from tbx_tui.read import health
 from tbx_tui.term import termcaps
 from tbx_tui.term.termcaps import run_marker
+from tbx_tui.view import palette
 from tbx_tui.view.options import X_MODES, Options  # not view.plot: no plotext before 1st frame
 
 if TYPE_CHECKING:
     from tbx_tui.read.runview import RunView
-
-# Distinct on dark and light backgrounds; the order gives the first runs the clearest colours.
-PALETTE: tuple[tuple[int, int, int], ...] = (
-    (66, 165, 245),
-    (255, 152, 0),
-    (102, 187, 106),
-    (239, 83, 80),
-    (171, 71, 188),
-    (141, 110, 99),
-    (236, 64, 122),
-    (189, 189, 189),
-    (205, 220, 57),
-    (38, 198, 218),
-    (255, 235, 59),
-    (92, 107, 192),
-)
 
 SMOOTHING_STEP = 0.1
 #: A run watched growing that then writes nothing for this long is marked stalled.
@@ -63,9 +48,8 @@ class ViewState:
 
     clock: Callable[[], float] = time.time
     runs: dict[str, RunView] = field(default_factory=dict)
-    colors: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    #: A character per run, given in the same order as colours: what tells runs apart in charts
-    #: and legends when colour is off (NO_COLOR).
+    #: A character per run, in the order runs appear: what tells runs apart in charts and
+    #: legends when colour is off (NO_COLOR).
     markers: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
     tag_re: re.Pattern[str] | None = None
@@ -78,14 +62,34 @@ class ViewState:
     #: Bumped by the app after every change (data, options, filters, visibility), so that
     #: widgets can tell in O(1) that nothing changed since they last looked.
     generation: int = 0
+    _colors: tuple = field(default=((), {}), repr=False)  # (inputs, colours) of colors
+
+    @property
+    def colors(self) -> dict[str, tuple[int, int, int]]:
+        """Each run's colour: from its name (see :mod:`tbx_tui.view.palette`), the visible runs
+        kept apart from each other."""
+        key = (tuple(self.runs), frozenset(self.hidden), self.run_re)
+        if self._colors[0] != key:
+            visible = self.visible_runs()
+            cards: dict[str, list[str]] = {}  # runs drawn together: those sharing a tag
+            for name in visible:
+                for tag in self.runs[name].scalars:
+                    cards.setdefault(tag, []).append(name)
+            colors = {name: palette.color_of(name) for name in self.runs}
+            colors.update(palette.assign(visible, cards.values()))
+            self._colors = (key, colors)
+        return self._colors[1]
+
+    #: The run under the sidebar's cursor (or picked with j/k in a zoomed card): the Console view
+    #: shows it, charts draw its line over the others where they share a cell, and a zoomed
+    #: card's cursor steps through its points.
+    selected: str | None = None
     #: Runs seen growing while the app watched: only those can be marked stalled.
     growing: set[str] = field(default_factory=set)
     _nan_cache: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def update(self, runs: dict[str, RunView]) -> None:
-        for name in runs:  # a run keeps its colour for the whole session
-            if name not in self.colors:
-                self.colors[name] = PALETTE[len(self.colors) % len(PALETTE)]
+        for name in runs:
             if name not in self.markers:
                 self.markers[name] = run_marker(len(self.markers))
             old = self.runs.get(name)

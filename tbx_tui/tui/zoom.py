@@ -1,4 +1,4 @@
-"""One chart card on its own screen, with every run's latest value."""
+"""One chart card on its own screen, with a cursor and every run's values at it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.screen import Screen
 from tbx_tui.tui.keys import KeyFooter
 from tbx_tui.tui.state import ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.views.scalars import ChartCard
+from tbx_tui.tui.views.card import ChartCard, ZoomedCard
 
 
 class ZoomScreen(Screen[None]):
@@ -22,7 +22,7 @@ class ZoomScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state)
-        yield ChartCard(self.state, self.tag, zoomed=True, id="zoomed")
+        yield ZoomedCard(self.state, self.tag, id="zoomed")
         yield KeyFooter()
 
     def on_mount(self) -> None:

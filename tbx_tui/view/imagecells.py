@@ -201,4 +201,5 @@ def load_image(info) -> Image.Image:
     """The decoded image of an :class:`tbx_tui.read.store.ImageInfo`, through :data:`CACHE`."""
     from tbx_tui.read.events import image_bytes
 
-    return CACHE.get((info.ref, info.image_index), lambda: image_bytes(info))
+    key = (info.ref, info.value_index, info.image_index)  # an event may hold several images
+    return CACHE.get(key, lambda: image_bytes(info))

@@ -13,13 +13,13 @@ import math
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 
 import numpy as np
 
 from tbx_tui.term.termcaps import to_ascii
-from tbx_tui.view import histo, numfmt
+from tbx_tui.view import histo, numfmt, ticks
 from tbx_tui.view.downsample import downsample
 from tbx_tui.view.options import X_MODES as X_MODES  # re-exported: callers say plot.X_MODES
 from tbx_tui.view.options import Options as Options
@@ -58,9 +58,10 @@ class Prepared:
     hi: float  # 95th percentile
     x0: float  # x range of all the points, before downsampling
     x1: float
+    dropped: int = 0  # values <= 0 left out of a log scale
 
 
-def _x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
+def x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
     if x_mode == "step":
         return steps.astype(np.float64)
     if x_mode == "relative":
@@ -69,13 +70,16 @@ def _x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
 
 
 def prepare(steps, walls, values, opts: Options, buckets: int) -> Prepared:
-    x = _x_values(steps, walls, opts.x_mode)
+    x = x_values(steps, walls, opts.x_mode)
     y = values
     if len(x) > 1 and not np.all(x[1:] >= x[:-1]):
         order = np.argsort(x, kind="stable")
         x, y = x[order], y[order]
     smooth = ema(y, opts.smoothing) if opts.smoothing > 0 else y
+    dropped = 0
     if opts.log_y:
+        with np.errstate(invalid="ignore"):
+            dropped = int(np.count_nonzero(y <= 0))
         with np.errstate(invalid="ignore"):
             y = np.log10(np.where(y > 0, y, np.nan))
             smooth = np.log10(np.where(smooth > 0, smooth, np.nan))
@@ -87,7 +91,7 @@ def prepare(steps, walls, values, opts: Options, buckets: int) -> Prepared:
     rx, ry = downsample(x, y, buckets)
     sx, sy = downsample(x, smooth, buckets) if opts.smoothing > 0 else (rx, ry)
     x0, x1 = (float(x[0]), float(x[-1])) if len(x) else (math.nan, math.nan)
-    return Prepared(rx, ry, sx, sy, lo, hi, x0, x1)
+    return Prepared(rx, ry, sx, sy, lo, hi, x0, x1, dropped)
 
 
 class PreparedCache:
@@ -110,24 +114,24 @@ def _faint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c * 0.45 + 40) for c in rgb)  # type: ignore[return-value]
 
 
-def _ticks(lo: float, hi: float, count: int) -> list[float]:
-    if not math.isfinite(lo) or not math.isfinite(hi):
-        return []
-    if hi <= lo:
-        return [lo]
-    return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+@dataclass(frozen=True)
+class Frame:
+    """A drawn scalar chart and where its data landed: columns ``left``..``right`` of each line
+    show x from ``x0`` to ``x1`` (what maps a mouse column back to a step or a time)."""
 
+    text: str
+    x0: float = math.nan
+    x1: float = math.nan
+    left: int = 0
+    right: int = 0
 
-def x_label(value: float, x_mode: str, span: float) -> str:
-    if x_mode == "step":
-        return numfmt.step(int(round(value))) if abs(value) < 1e18 else numfmt.compact(value)
-    if x_mode == "relative":
-        return f"{value:.2g}s" if span < 10 else numfmt.duration(value)
-    if span < 600:
-        return numfmt.timestamp(value, "%H:%M:%S")
-    if span < 86400:
-        return numfmt.timestamp(value, "%H:%M")
-    return numfmt.timestamp(value, "%m-%d")
+    def x_at(self, column: int) -> float | None:
+        """The x under ``column`` of the chart, or None outside the plotted area."""
+        if not (self.left <= column <= self.right) or not math.isfinite(self.x0):
+            return None
+        if self.right == self.left or self.x1 == self.x0:
+            return self.x0
+        return self.x0 + (column - self.left) / (self.right - self.left) * (self.x1 - self.x0)
 
 
 def render(
@@ -139,23 +143,39 @@ def render(
     markers: list[str] | None = None,
     ascii: bool = False,
 ) -> str:
-    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``.
+    """The chart of ``lines`` as ANSI text (see :func:`render_frame`)."""
+    return render_frame(lines, width, height, opts, color, markers, ascii).text
+
+
+def render_frame(
+    lines: list[tuple[Prepared, tuple[int, int, int]]],
+    width: int,
+    height: int,
+    opts: Options,
+    color: bool = True,
+    markers: list[str] | None = None,
+    ascii: bool = False,
+    cursor_x: float | None = None,
+) -> Frame:
+    """The chart of ``lines`` (prepared line, RGB colour) as ANSI text ``width`` x ``height``;
+    later lines are drawn over earlier ones (put the focused run last).
 
     ``markers`` (one character per line) draws each line with its own character instead of
     braille dots: what tells runs apart without colour. ``ascii`` draws the frame in ASCII
-    (and the lines with ``*`` unless ``markers`` says otherwise)."""
+    (and the lines with ``*`` unless ``markers`` says otherwise). ``cursor_x``: a vertical
+    cursor at that x, behind the lines."""
     if width < 12 or height < 4:
-        return ""
+        return Frame("")
     if markers is None and ascii:
         markers = ["*"] * len(lines)
     if markers is not None:
         markers = [m for (p, _), m in zip(lines, markers, strict=True) if len(p.x)]
     lines = [(p, c) for p, c in lines if len(p.x)]
     if not lines:
-        return "\n".join(["", " (no finite points)"] + [""] * (height - 2))
+        return Frame("\n".join(["", " (no finite points)"] + [""] * (height - 2)))
     with PLOTEXT_LOCK:  # plotext's figure is global: one drawing at a time, in any thread
-        text = _draw(lines, width, height, opts, color, markers)
-    return to_ascii(text) if ascii else text
+        frame = _draw(lines, width, height, opts, color, markers, cursor_x)
+    return replace(frame, text=to_ascii(frame.text)) if ascii else frame
 
 
 def _add(fig, sig) -> None:
@@ -186,7 +206,25 @@ def check_plotext_internals() -> None:
         )
 
 
-def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=None) -> str:
+def y_range(lines: list[tuple[Prepared, tuple[int, int, int]]], opts: Options):
+    """The y range the chart shows (in log10 units with ``log_y``): every raw and smoothed
+    value, or the 5th-95th percentiles with ``ignore_outliers``; nan when nothing is finite."""
+    if opts.ignore_outliers:
+        los = [p.lo for p, _ in lines if math.isfinite(p.lo)]
+        his = [p.hi for p, _ in lines if math.isfinite(p.hi)]
+        if los and his:
+            lo, hi = min(los), max(his)
+            pad = (hi - lo) * 0.05
+            return lo - pad, hi + pad
+    values = [a for p, _ in lines for a in (p.raw, p.smooth) if len(a)]
+    finite = [a[np.isfinite(a)] for a in values]
+    finite = [a for a in finite if len(a)]
+    if not finite:
+        return math.nan, math.nan
+    return min(float(a.min()) for a in finite), max(float(a.max()) for a in finite)
+
+
+def _draw(lines, width: int, height: int, opts: Options, color: bool, markers, cursor_x) -> Frame:
     fig = plt.figure
     plt.terminal.limit(False, False)  # the size is ours to choose, not the real terminal's
     fig.clear()
@@ -195,6 +233,28 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=No
     grey = plt.pixel(_AXIS_GREY) if color else None
     xmin = min(p.x0 for p, _ in lines)
     xmax = max(p.x1 for p, _ in lines)
+    if not xmax > xmin:  # one point (or one step): a unit around it, the tick at the point
+        xmin, xmax = xmin - 0.5, xmax + 0.5
+    ylo, yhi = y_range(lines, opts)
+    if not (math.isfinite(ylo) and math.isfinite(yhi)):
+        ylo, yhi = 0.0, 1.0
+    if not yhi > ylo:
+        pad = 0.5 if opts.log_y else (abs(ylo) * 0.05 or 0.5)
+        ylo, yhi = ylo - pad, yhi + pad
+    rows = max(1, height - 3)  # less the frame and the x labels
+    if opts.log_y:  # the lines hold log10(y) already (see prepare)
+        yt, ylabels = ticks.axis_ticks("log", 10.0**ylo, 10.0**yhi, rows, (rows + 1) // 2, True)
+        yt = [math.log10(v) for v in yt]
+    else:
+        yt, ylabels = ticks.axis_ticks("number", ylo, yhi, rows, min(6, (rows + 1) // 2), True)
+    left = max((len(label) for label in ylabels), default=0) + 1
+    right = width - 2
+    xt, xlabels = ticks.axis_ticks(opts.x_mode, xmin, xmax, right - left + 1)
+    if cursor_x is not None and math.isfinite(cursor_x):
+        cursor = plt.marker("|" if markers is not None else "│", pixel=grey)
+        sig = fig.signal([cursor_x, cursor_x], [ylo, yhi], marker=cursor)
+        sig.lines()
+        _add(fig, sig)
     # raw, faint, behind (not with many runs: clutter, and slow; nor with markers and no colour,
     # where it could not be told from the smoothed line)
     raw_behind = opts.smoothing > 0 and len(lines) <= RAW_BEHIND_MAX_RUNS
@@ -213,32 +273,14 @@ def _draw(lines, width: int, height: int, opts: Options, color: bool, markers=No
         sig = fig.signal(prepared.xs.tolist(), prepared.smooth.tolist(), marker=marker)
         sig.lines()
         _add(fig, sig)
-    if opts.log_y:  # the lines hold log10(y) already (see prepare): label the decades
-        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
-        dlo, dhi = math.floor(min(ys)), math.ceil(max(ys))
-        step = max(1, (dhi - dlo) // 4)
-        yt = [float(e) for e in range(dlo, dhi + 1, step)]
-        fig.ruler("y").ticks(yt, [numfmt.compact(10.0**e, 3) for e in yt])
-    else:
-        ys = [v for p, _ in lines for v in (float(p.raw.min()), float(p.raw.max()))]
-        ys += [v for p, _ in lines for v in (float(p.smooth.min()), float(p.smooth.max()))]
-        ylo, yhi = min(ys), max(ys)
-        if opts.ignore_outliers:
-            los = [p.lo for p, _ in lines if math.isfinite(p.lo)]
-            his = [p.hi for p, _ in lines if math.isfinite(p.hi)]
-            if los and his:
-                ylo, yhi = min(los), max(his)
-                pad = (yhi - ylo) * 0.05 or abs(ylo) * 0.05 or 1.0
-                ylo, yhi = ylo - pad, yhi + pad
-                fig.ruler("y").lim(ylo, yhi)
-        yt = _ticks(ylo, yhi, max(2, min(5, height // 3)))
-        fig.ruler("y").ticks(yt, [numfmt.compact(v, 4) for v in yt])
-    xt = _ticks(xmin, xmax, max(2, min(6, width // 14)))
-    fig.ruler("x").ticks(xt, [x_label(v, opts.x_mode, xmax - xmin) for v in xt])
+    fig.ruler("x").lim(xmin, xmax)
+    fig.ruler("y").lim(ylo, yhi)
+    fig.ruler("y").ticks(yt, ylabels)
+    fig.ruler("x").ticks(xt, xlabels)
     if color:
         fig.axes(pixel=grey)
     text = fig.build().string(colorless=not color)
-    return _BACKGROUND.sub("", text)
+    return Frame(_BACKGROUND.sub("", text), xmin, xmax, left, right)
 
 
 # --- line charts of arbitrary x (histogram distributions, PR curves) ---
@@ -312,14 +354,20 @@ def _draw_lines(
         y0, y1 = y0 - pad, y1 + pad
     fig.ruler("x").lim(x0, x1)
     fig.ruler("y").lim(y0, y1)
-    xt = _ticks(x0, x1, max(2, min(6, width // 14)))
-    fig.ruler("x").ticks(xt, [x_format(v) for v in xt])
-    yt = _ticks(y0, y1, max(2, min(5, height // 3)))
-    fig.ruler("y").ticks(yt, [numfmt.short(v) for v in yt])
+    rows = max(2, height - 3)
+    yt, ylabels = ticks.fit(y0, y1, rows, ticks.nice_ticks, _formatted(numfmt.short), 5, True)
+    canvas = width - max((len(label) for label in ylabels), default=0) - 2
+    xt, xlabels = ticks.fit(x0, x1, canvas, ticks.nice_ticks, _formatted(x_format))
+    fig.ruler("x").ticks(xt, xlabels)
+    fig.ruler("y").ticks(yt, ylabels)
     if color:
         fig.axes(pixel=plt.pixel(_AXIS_GREY))
     text = fig.build().string(colorless=not color)
     return _BACKGROUND.sub("", text)
+
+
+def _formatted(x_format):
+    return lambda values: [x_format(v) for v in values]
 
 
 def _shade(rgb: tuple[int, int, int], f: float) -> tuple[int, int, int]:

@@ -30,16 +30,19 @@ def page_count(lengths: list[int], size: int) -> int:
 
 
 def page_pieces(lengths: list[int], page: int, size: int) -> list[Piece]:
-    """The pieces of bodies (of the given lengths) on ``page`` (0-based). Empty bodies go on the
-    page where the document stands when they come."""
+    """The pieces of bodies (of the given lengths) on ``page`` (0-based). An empty body goes on
+    the page where the document stands when it comes (the last page at the very end)."""
     lo, hi = page * size, (page + 1) * size
+    total = sum(lengths)
+    last_page = page == page_count(lengths, size) - 1
     pieces = []
     pos = 0
     for i, n in enumerate(lengths):
-        if pos >= hi:
+        at_end = last_page and pos == total
+        if pos >= hi and not at_end:
             break
         end = pos + n
-        if (end > lo and pos < hi) or (n == 0 and lo <= pos < hi):
+        if (end > lo and pos < hi) or (n == 0 and lo <= pos and (pos < min(hi, total) or at_end)):
             pieces.append(Piece(i, max(lo - pos, 0), min(hi - pos, n)))
         pos = end
     return pieces

@@ -4,7 +4,11 @@ Names follow TensorBoard's own writer: ``events.out.tfevents.<secs>.<host>.<pid>
 where ``n`` counts files opened by this process, so two processes (or two writers in one process)
 writing into one run in the same second never pick the same name. Writes go straight to the OS
 (``os.write`` on a descriptor opened with ``O_APPEND``): once :meth:`EventFile.write` returns,
-the bytes survive the process being killed.
+the bytes survive the process being killed (not the machine losing power: :meth:`EventFile.fsync`).
+
+A forked child never writes the file it inherited: :meth:`EventFile.leave_to_parent` drops the
+descriptor and whatever the parent had framed, and the child's first write opens a file of its
+own (its pid is in the name).
 """
 
 from __future__ import annotations
@@ -12,27 +16,20 @@ from __future__ import annotations
 import itertools
 import os
 import socket
-import threading
 import time
 
 from tbx_tui.storage.location import is_url
 from tbx_tui.writer.encode import K_FILE_VERSION, Framer, event_head, field_bytes
 
 FILE_VERSION = b"brain.Event:2"
-_counter = itertools.count()
-_counter_lock = threading.Lock()
-
-
-def _next_index() -> int:
-    with _counter_lock:
-        return next(_counter)
+_counter = itertools.count()  # next() on it is atomic: no lock a fork could leave held
 
 
 def event_file_name(filename_suffix: str = "", now: float | None = None) -> str:
     secs = int(time.time() if now is None else now)
     return (
         f"events.out.tfevents.{secs:010d}.{socket.gethostname()}.{os.getpid()}"
-        f".{_next_index()}{filename_suffix}"
+        f".{next(_counter)}{filename_suffix}"
     )
 
 
@@ -45,30 +42,56 @@ class EventFile:
     def __init__(self, logdir: str, filename_suffix: str = "", framer: Framer | None = None):
         self.logdir = logdir
         self.framer = framer or Framer()
-        os.makedirs(logdir, exist_ok=True)
+        self._suffix = filename_suffix
+        #: Framed bytes waiting for :meth:`write_pending` (owned by the writer's drain).
+        self.chunks: list[bytes] = []
+        self._fd = -1
+        self._open_on_write = False
+        self.path = ""
+        self._open()
+
+    def _open(self) -> None:
+        """Create a new event file (and its folder) and write its first record."""
+        os.makedirs(self.logdir, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
         while True:
-            path = os.path.join(logdir, event_file_name(filename_suffix))
+            path = os.path.join(self.logdir, event_file_name(self._suffix))
             try:
                 self._fd = os.open(path, flags, 0o644)
                 break
             except FileExistsError:
                 continue  # same second, host, pid and counter: only after a fork
         self.path = path
-        self.pid = os.getpid()
-        #: Framed bytes waiting for :meth:`write_pending` (owned by the writer's drain).
-        self.chunks: list[bytes] = []
+        self._open_on_write = False
         first = event_head(0, time.time()) + field_bytes(K_FILE_VERSION, FILE_VERSION)
         self.write(self.framer.frame(first))
 
+    def leave_to_parent(self) -> None:
+        """In a forked child: forget the parent's descriptor and framed bytes; the next write
+        opens a new file with the child's pid in its name."""
+        fd, self._fd = self._fd, -1
+        self.chunks.clear()  # the same list: targets hold its bound ``append``
+        if fd >= 0:
+            self._open_on_write = True
+            try:
+                os.close(fd)  # the child's copy only: the parent's stays open
+            except OSError:
+                pass
+
     @property
     def closed(self) -> bool:
-        return self._fd < 0
+        return self._fd < 0 and not self._open_on_write
+
+    def _descriptor(self) -> int:
+        if self._fd < 0:
+            if not self._open_on_write:
+                raise OSError(f"event file {self.path} is closed")
+            self._open()
+        return self._fd
 
     def write(self, data: bytes | memoryview) -> None:
         """Hand ``data`` to the OS in full, or raise ``OSError``."""
-        if self._fd < 0:
-            raise OSError(f"event file {self.path} is closed")
+        self._descriptor()
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)
@@ -86,9 +109,7 @@ class EventFile:
         view = memoryview(data)
         try:
             while view:
-                if self._fd < 0:
-                    raise OSError(f"event file {self.path} is closed")
-                n = os.write(self._fd, view)
+                n = os.write(self._descriptor(), view)
                 view = view[n:]
         except OSError:
             self.chunks.insert(0, bytes(view))
@@ -100,6 +121,7 @@ class EventFile:
 
     def close(self) -> None:
         fd, self._fd = self._fd, -1
+        self._open_on_write = False
         if fd >= 0:
             os.close(fd)
 
@@ -131,6 +153,9 @@ class NullFile:
 
     def fsync(self) -> None:
         pass
+
+    def leave_to_parent(self) -> None:
+        self.chunks.clear()
 
     def close(self) -> None:
         self.closed = True

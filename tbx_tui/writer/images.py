@@ -9,6 +9,7 @@ used as is. Pillow encodes; matplotlib is imported only by :func:`figure_to_chw`
 from __future__ import annotations
 
 import io
+import math
 import struct
 import zlib
 
@@ -130,7 +131,7 @@ def image_png(tag: str, arr: np.ndarray, dataformats: str) -> tuple[int, int, in
 
 def draw_boxes(tag: str, hwc: np.ndarray, boxes: np.ndarray, labels=None) -> np.ndarray:
     """Red ``[x1, y1, x2, y2]`` rectangles (and optional labels) drawn on an RGB(A) image."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.ndim == 1 and boxes.size == 4:
@@ -141,10 +142,17 @@ def draw_boxes(tag: str, hwc: np.ndarray, boxes: np.ndarray, labels=None) -> np.
         raise ValueError(f"{tag!r}: {len(labels)} labels for {len(boxes)} boxes")
     img = Image.fromarray(np.ascontiguousarray(_to_uint8(hwc)))
     draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default()
     for i, (x1, y1, x2, y2) in enumerate(boxes.tolist()):
-        draw.rectangle([x1, y1, x2, y2], outline="red", width=2)
-        if labels is not None:
-            draw.text((x1 + 2, y1 + 2), str(labels[i]), fill="red")
+        # drawn as tensorboardX draws them: a 2-pixel red outline, the label on a red band
+        corners = [(x1, y1), (x1, y2), (x2, y2), (x2, y1), (x1, y1)]
+        draw.line(corners, width=2, fill="red")
+        if labels is not None and labels[i]:
+            left, top, right, bottom = font.getbbox(str(labels[i]))
+            height = bottom - top
+            margin = math.ceil(0.05 * height)
+            draw.rectangle([(x1, y2 - height - 2 * margin), (x1 + right - left, y2)], fill="red")
+            draw.text((x1 + margin, y2 - height - margin), str(labels[i]), fill="black", font=font)
     return np.asarray(img)
 
 

@@ -69,7 +69,7 @@ class MediaMethods(WriterPlumbing):
     ) -> None:
         """An image with ``[x1, y1, x2, y2]`` boxes (and optional labels) drawn on it."""
         name = clean_tag(check_tag(tag))
-        self.check_open()
+        self.ensure_open()
         hwc = images.to_hwc(tag, array_now(img_tensor, tag), dataformats)
         drawn = images.draw_boxes(tag, hwc, array_now(box_tensor, tag), labels)
         data = summaries.image(name, *images.image_png(tag, drawn, "HWC"))
@@ -78,7 +78,7 @@ class MediaMethods(WriterPlumbing):
     def add_figure(self, tag: str, figure, global_step=None, close: bool = True, walltime=None):
         """A matplotlib figure (or a list of them, tiled) rendered with Agg."""
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         if isinstance(figure, list):
             if not figure:
                 raise ValueError(f"{tag!r}: an empty list of figures")
@@ -97,7 +97,7 @@ class MediaMethods(WriterPlumbing):
         """Videos ``[N, T, C, H, W]`` as one animated GIF (several videos tiled in a grid).
         Encoded with Pillow."""
         name = clean_tag(check_tag(tag))
-        self.check_open()
+        self.ensure_open()
         try:
             import PIL  # noqa: F401
         except ImportError as exc:
@@ -140,7 +140,7 @@ class MediaMethods(WriterPlumbing):
         from tbx_tui.writer.embedding import write_embedding
 
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         label = None if label_img is None else array_now(label_img, tag)
         write_embedding(
             self.logdir,
@@ -156,7 +156,7 @@ class MediaMethods(WriterPlumbing):
         """The graph of a torch ``nn.Module`` traced on ``input_to_model`` (needs torch)."""
         from tbx_tui.writer.graph import torch_graph
 
-        self.check_open()
+        self.ensure_open()
         graph_def, run_metadata = torch_graph(model, input_to_model, verbose, use_strict_trace)
         self.put_raw(field_bytes(K_GRAPH_DEF, graph_def))
         tagged = field_bytes(b"\x0a", b"profiler") + field_bytes(b"\x12", run_metadata)
@@ -166,7 +166,7 @@ class MediaMethods(WriterPlumbing):
         """The graph of an ONNX model file (needs the ``onnx`` package)."""
         from tbx_tui.writer.graph import onnx_graph
 
-        self.check_open()
+        self.ensure_open()
         self.put_raw(field_bytes(K_GRAPH_DEF, onnx_graph(onnx_model_file)))
 
     def add_mesh(
@@ -182,7 +182,7 @@ class MediaMethods(WriterPlumbing):
         """A 3-D mesh or point cloud for the mesh dashboard: ``[B, N, 3]`` vertices, optional
         colors and triangle faces, and a three.js ``config_dict``."""
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         parts = [(1, array_now(vertices, tag))]
         if faces is not None:
             parts.append((2, array_now(faces, tag)))

@@ -2,10 +2,17 @@
 
 Callers append ``(key, step, wall, value)`` tuples to :attr:`Pipeline.pending` under
 :attr:`Pipeline.lock` and return: that is all an ``add_scalar`` costs. Encoding happens in
-batches, in call order, either on the background thread (every ``flush_secs``, when the queue
-grows past a high-water mark, or soon after a device value was queued) or in the caller's thread
-in :meth:`Pipeline.flush` / :meth:`Pipeline.close`. A batch is written to the OS in one
-``os.write`` per file, so when ``flush()`` returns everything queued before it is on disk.
+batches, in call order, either on the background thread (every :data:`HAND_OVER_SECS`, or
+``flush_secs`` if shorter; at once when the queue grows past a high-water mark; soon after a device
+value was queued) or in the caller's thread in :meth:`Pipeline.flush` / :meth:`Pipeline.close`.
+A batch is written to the OS in one ``os.write`` per file (no fsync), so a point is in the OS's
+hands within about half a second of its call and a killed process (SIGKILL, the OOM killer) loses
+at most its last second. :meth:`Pipeline.flush` and :meth:`Pipeline.close` also fsync (upload,
+for an object store), so what they returned on survives the machine going down too.
+
+Fork: every pipeline is known to an ``os.register_at_fork`` hook. In the child it gets fresh
+locks, an empty queue and a new flusher thread, and its files open new event files on first use
+(the child's pid is in their names); the parent's queued points stay the parent's to write.
 
 A key is an int naming a registered target (:meth:`Pipeline.register`): >= 0 for a scalar tag,
 < 0 for other events. Plain ints and floats keep the queued tuples out of the garbage collector's
@@ -23,6 +30,7 @@ import os
 import struct
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 from tbx_tui.tfrecord.record import masked_crc32c
@@ -45,6 +53,8 @@ HIGH_WATER_BYTES = 8 << 20
 DEVICE_DELAY = 0.05
 #: Runs of plain scalars at least this long are encoded with numpy.
 VECTOR_MIN = 64
+#: The longest a queued point waits before the flusher hands it to the OS (write(2), no fsync).
+HAND_OVER_SECS = 0.5
 
 
 class WriterClosedError(RuntimeError):
@@ -58,10 +68,8 @@ class Pipeline:
         except (TypeError, ValueError):
             raise TypeError(f"flush_secs must be a number, got {flush_secs!r}") from None
         self.flush_secs = flush_secs if flush_secs > 0 else 120.0
+        self.hand_over_secs = min(self.flush_secs, HAND_OVER_SECS)
         self.lock = threading.Lock()
-        #: The process that owns the queue: a forked child inherits a copy of it, which it must
-        #: not write (the parent writes those points itself).
-        self.pid = os.getpid()
         self.pending: list[tuple] = []
         self.pending_bytes = 0
         self.closed = False
@@ -76,8 +84,30 @@ class Pipeline:
         self._stopping = False
         #: Jobs run on the flusher thread: [interval, next due (monotonic), job]
         self._periodic: list[list] = []
-        self._thread = threading.Thread(target=self._run, name="tbx_tui-writer", daemon=True)
-        self._thread.start()
+        self._thread = self._start_flusher()
+        _LIVE.add(self)
+
+    def _start_flusher(self) -> threading.Thread:
+        thread = threading.Thread(target=self._run, name="tbx_tui-writer", daemon=True)
+        thread.start()
+        return thread
+
+    def start_over_in_child(self) -> None:
+        """Called in a forked child: fresh locks and queue, the parent's points and framed bytes
+        dropped, files reopened (as new files) on first write, a flusher thread of its own.
+        Periodic jobs (system metrics) stay the parent's."""
+        self.lock = threading.Lock()
+        self._io_lock = threading.Lock()
+        self._wake = threading.Event()
+        self.pending = []
+        self.pending_bytes = 0
+        self._errors = []
+        self._device_waiting = False
+        self._periodic = []
+        for f in self.files:
+            f.leave_to_parent()
+        if not self.closed:
+            self._thread = self._start_flusher()
 
     # -- queueing (caller threads) -------------------------------------------------------------
 
@@ -146,18 +176,20 @@ class Pipeline:
 
     def _wait_time(self) -> float:
         if not self._periodic:
-            return self.flush_secs
+            return self.hand_over_secs
         soonest = min(due for _, due, _ in self._periodic) - time.monotonic()
-        return max(0.0, min(self.flush_secs, soonest))
+        return max(0.0, min(self.hand_over_secs, soonest))
 
     def _run_periodic(self) -> None:
         now = time.monotonic()
         for entry in self._periodic:
             interval, due, job = entry
-            if due <= now:
+            if due <= now and not self.closed:
                 entry[1] = due + interval if due + interval > now else now + interval
                 try:
                     job()
+                except WriterClosedError:
+                    return  # close() raced with the job: nothing more to sample
                 except Exception as exc:  # kept and raised by the next flush()/close()
                     self._keep(exc)
 
@@ -270,16 +302,20 @@ class Pipeline:
             raise errors[0]
 
     def flush(self) -> None:
-        """Everything queued before this call is handed to the OS (in an object store: uploaded),
-        or an error is raised."""
+        """Everything queued before this call is written and fsynced (in an object store:
+        uploaded), or an error is raised."""
         self.drain()
-        for f in self.files:
-            if getattr(f, "remote", False):
+        self._fsync()
+        self.raise_errors()
+
+    def _fsync(self) -> None:
+        """fsync every file (upload, for an object store); errors are kept."""
+        with self._io_lock:
+            for f in self.files:
                 try:
                     f.fsync()
                 except OSError as exc:
                     self._keep(exc)
-        self.raise_errors()
 
     def close(self) -> None:
         """Drain, stop the flusher and close the files; idempotent."""
@@ -289,15 +325,11 @@ class Pipeline:
             self.closed = True
         self._stopping = True
         self._wake.set()
-        if os.getpid() != self.pid:  # a forked child: drop the inherited copy, close our fds
-            self.pending.clear()
-            for f in self.files:
-                f.close()
-            return
         if self._thread is not threading.current_thread():
             self._thread.join()
         try:
             self.drain()
+            self._fsync()
         except OSError as exc:
             self._keep(exc)
         finally:
@@ -307,3 +339,14 @@ class Pipeline:
                 except OSError as exc:
                     self._keep(exc)
         self.raise_errors()
+
+
+_LIVE: weakref.WeakSet[Pipeline] = weakref.WeakSet()
+
+
+def _start_over_in_child() -> None:
+    for pipe in list(_LIVE):
+        pipe.start_over_in_child()
+
+
+os.register_at_fork(after_in_child=_start_over_in_child)

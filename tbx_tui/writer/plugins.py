@@ -23,7 +23,7 @@ class PluginMethods(WriterPlumbing):
         self, tag: str, text_string: str, global_step: int | None = None, walltime=None
     ) -> None:
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         data = summaries.text(tag, text_string)
         self.put_summary(data, global_step, walltime, tag, len(data))
 
@@ -33,7 +33,7 @@ class PluginMethods(WriterPlumbing):
         """Several lines under ``tag`` as one text event (one table row per line in TensorBoard;
         read back as the lines joined by newlines). ``tbx-log`` keeps a job's console so."""
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         data = summaries.text_lines(clean_tag(tag), list(lines))
         self.put_summary(data, global_step, walltime, tag, len(data))
 
@@ -49,7 +49,7 @@ class PluginMethods(WriterPlumbing):
     ) -> None:
         """Precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         arrays = [array_now(x, tag) for x in (labels, predictions)]
         if weights is not None:
             weights = array_now(weights, tag)
@@ -71,7 +71,7 @@ class PluginMethods(WriterPlumbing):
         walltime: float | None = None,
     ) -> None:
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         raw = (
             true_positive_counts,
             false_positive_counts,
@@ -89,7 +89,7 @@ class PluginMethods(WriterPlumbing):
     def add_custom_scalars(self, layout: dict) -> None:
         """Layout ``{category: {chart: ['Multiline' or 'Margin', [tags]]}}`` for the
         custom-scalars dashboard."""
-        self.check_open()
+        self.ensure_open()
         self.put_summary(summaries.custom_scalars(layout), None, None, "custom_scalars")
 
     def add_custom_scalars_multilinechart(
@@ -110,18 +110,29 @@ class PluginMethods(WriterPlumbing):
         metric_dict: dict,
         name: str | None = None,
         global_step: int | None = None,
+        hparam_domain_discrete: dict | None = None,
+        run_name: str | None = None,
     ) -> None:
         """One hparams session in the sub-run ``<logdir>/<name>`` (default: the time), with
-        each metric also written there as a scalar."""
+        each metric also written there as a scalar.
+
+        tensorboardX's arguments, and torch's (``hparam_domain_discrete``, ``run_name``; called
+        positionally in torch's order, a dict in third place is ``hparam_domain_discrete``)."""
+        if isinstance(name, dict):  # torch's order: (hparams, metrics, domains, run_name, step)
+            name, global_step, hparam_domain_discrete = (
+                global_step,
+                hparam_domain_discrete,
+                name,
+            )
         if type(hparam_dict) is not dict or type(metric_dict) is not dict:
             raise TypeError("add_hparams: hparam_dict and metric_dict must be dicts")
-        self.check_open()
+        self.ensure_open()
         metrics = {}
         for key, value in metric_dict.items():
             check_tag(key, "metric name")
             metrics[key] = scalar_now(value, key)
-        blobs = plugin_summaries.hparams(hparam_dict, metric_dict)
-        run = os.path.join(self.logdir, name or str(time.time()))
+        blobs = plugin_summaries.hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        run = os.path.join(self.logdir, name or run_name or str(time.time()))
         if not self.writes_to_disk:
             return
         step = self.resolve_step(global_step, "hparams")

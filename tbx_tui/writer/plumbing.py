@@ -21,8 +21,13 @@ class WriterPlumbing(Protocol):
     @property
     def writes_to_disk(self) -> bool: ...
 
-    def check_open(self) -> None:
-        """Raise ``WriterClosedError`` once the writer is closed."""
+    @property
+    def closed(self) -> bool:
+        """True after close() (until the next write reopens the writer)."""
+        ...
+
+    def ensure_open(self) -> None:
+        """Reopen the writer (a new event file) if it was closed, as tensorboardX does."""
 
     def resolve_step(self, step: Any, tag: str) -> int:
         """``step`` checked as an int64, or the ``use_metadata`` default when it is None."""
@@ -48,8 +53,9 @@ class WriterPlumbing(Protocol):
     ) -> None:
         """Queue the summary ``build(prepare(array))`` of ``values`` (see SummaryWriter)."""
 
-    def put_raw(self, body: bytes) -> None:
-        """Queue one Event field (a graph, run metadata) as it is."""
+    def put_raw(self, body: bytes, step: Any = None, walltime: Any = None) -> None:
+        """Queue Event fields after ``wall_time`` and ``step`` (a graph, run metadata) as they
+        are."""
 
     def write_run_file(self, run: str, records: list[bytes]) -> None:
         """Write serialized Events into a new event file in the folder ``run`` (and close it)."""

@@ -18,7 +18,7 @@ import time
 
 from tbx_tui.storage.location import filesystem
 from tbx_tui.writer.encode import K_FILE_VERSION, Framer, event_head, field_bytes
-from tbx_tui.writer.event_file import FILE_VERSION
+from tbx_tui.writer.event_file import FILE_VERSION, event_file_name
 
 #: Drains upload at most this often (each upload is one object and one request).
 UPLOAD_SECS = 30.0
@@ -49,9 +49,24 @@ class RemoteEventFile:
         self._buffer = bytearray()
         self._closed = False
         self._last_upload = time.monotonic()
-        first = event_head(0, time.time()) + field_bytes(K_FILE_VERSION, FILE_VERSION)
-        self.write(self.framer.frame(first))
+        self._header_due = False
+        self.write(self._header())
         self.fsync()
+
+    def _header(self) -> bytes:
+        first = event_head(0, time.time()) + field_bytes(K_FILE_VERSION, FILE_VERSION)
+        return self.framer.frame(first)
+
+    def leave_to_parent(self) -> None:
+        """In a forked child: drop the parent's waiting bytes; what the child logs goes into
+        objects of its own (its pid in their names), opened by a file-version record."""
+        self.chunks.clear()  # the same list: targets hold its bound ``append``
+        self._buffer.clear()
+        self.pid = os.getpid()
+        self._stem = event_file_name()
+        self._part = 0
+        self.path = self._url(0)
+        self._header_due = True
 
     def _name(self, part: int) -> str:
         return f"{self._stem}.{part:06d}{self._suffix}"
@@ -71,6 +86,9 @@ class RemoteEventFile:
     def write_pending(self) -> None:
         """Take the framed records in :attr:`chunks`; upload them when an upload is due."""
         if self.chunks:
+            if self._header_due:
+                self._buffer += self._header()
+                self._header_due = False
             self._buffer += b"".join(self.chunks)
             self.chunks.clear()  # the same list: targets hold its bound ``append``
         due = time.monotonic() - self._last_upload >= UPLOAD_SECS

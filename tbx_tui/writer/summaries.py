@@ -66,15 +66,57 @@ def _merge_bins(counts: np.ndarray, edges: np.ndarray, max_bins: int):
     return counts, new_edges
 
 
+#: The bin rules ``numpy.histogram`` knows by name.
+NUMPY_BIN_RULES = frozenset({"auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt"})
+
+
+def check_bins(tag: str, bins, max_bins=None) -> None:
+    """Refuse, at the call, ``bins`` that ``numpy.histogram`` would refuse at encoding time:
+    'tensorflow', a numpy rule name, a positive count, or increasing finite edges."""
+    if isinstance(bins, str):
+        if bins != "tensorflow" and bins not in NUMPY_BIN_RULES:
+            rules = ", ".join(sorted(NUMPY_BIN_RULES))
+            raise ValueError(f"{tag!r}: bins {bins!r:.40} is not 'tensorflow' or one of {rules}")
+    elif isinstance(bins, bool):
+        raise TypeError(f"{tag!r}: bins must be a rule name, a count or edges, got a bool")
+    elif isinstance(bins, int | np.integer):
+        if bins < 1:
+            raise ValueError(f"{tag!r}: bins must be a positive count, got {bins}")
+    else:
+        try:
+            edges = np.asarray(bins, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{tag!r}: bins must be a rule name, a count or edges, got {bins!r:.60}"
+            ) from None
+        if edges.ndim != 1 or edges.size < 2:
+            raise ValueError(f"{tag!r}: bin edges must be a 1-D list of at least 2 numbers")
+        if not np.isfinite(edges).all() or not (np.diff(edges) > 0).all():
+            raise ValueError(f"{tag!r}: bin edges must be finite and increasing")
+    if max_bins is not None:
+        if isinstance(max_bins, bool) or not isinstance(max_bins, int | np.integer):
+            raise TypeError(f"{tag!r}: max_bins must be an int, got {max_bins!r:.40}")
+        if max_bins < 1:
+            raise ValueError(f"{tag!r}: max_bins must be at least 1, got {max_bins}")
+
+
 def histogram_input(tag: str, values: np.ndarray) -> np.ndarray:
-    """``values`` checked and copied as a flat float64 array."""
+    """``values`` checked and copied as a flat float64 array. NaN is refused (it would be
+    binned nowhere, or become a [nan, nan] bucket); infinities are data."""
     if not np.issubdtype(values.dtype, np.number) and values.dtype != np.bool_:
         raise TypeError(f"{tag!r}: histogram values must be numeric, got {values.dtype}")
     if np.iscomplexobj(values):
         raise TypeError(f"{tag!r}: histogram values must be real, got {values.dtype}")
     if values.size == 0:
         raise ValueError(f"{tag!r}: cannot make a histogram of an empty array")
-    return np.array(values, dtype=np.float64).reshape(-1)
+    flat = np.array(values, dtype=np.float64).reshape(-1)
+    nans = int(np.count_nonzero(np.isnan(flat)))
+    if nans:
+        raise ValueError(
+            f"{tag!r}: histogram values contain {nans} NaN of {flat.size}; drop or replace "
+            f"them first (e.g. values[~np.isnan(values)])"
+        )
+    return flat
 
 
 def histogram_proto(tag: str, values: np.ndarray, bins="tensorflow", max_bins=None) -> tuple:
@@ -261,8 +303,8 @@ def pr_curve_data(labels, predictions, num_thresholds: int, weights=None) -> np.
 
 def pr_curve(tag: str, labels, predictions, num_thresholds=127, weights=None) -> bytes:
     num_thresholds = min(int(num_thresholds), 127)
-    if num_thresholds < 2:
-        raise ValueError(f"{tag!r}: num_thresholds must be at least 2")
+    if num_thresholds < 1:
+        raise ValueError(f"{tag!r}: num_thresholds must be at least 1")
     labels = np.asarray(labels)
     predictions = np.asarray(predictions)
     if labels.size != predictions.size:

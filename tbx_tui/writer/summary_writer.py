@@ -2,9 +2,12 @@
 
 Same constructor, methods, defaults, run folders and tags as tensorboardX 2.6.5. An ``add_*``
 call validates its input, builds what must be built from the caller's data, and queues it; a
-background thread encodes and writes in batches (see :mod:`tbx_tui.writer.pipeline`).
-``flush()`` returns once everything added before it is in the OS's hands; ``close()`` also runs
-at interpreter exit (or when the writer is garbage collected).
+background thread encodes and writes in batches, handing them to the OS within about half a
+second (see :mod:`tbx_tui.writer.pipeline`). ``flush()`` returns once everything added before it
+is written and fsynced; ``close()`` also runs at interpreter exit (or when the writer is garbage
+collected). Logging after ``close()`` reopens the writer with a new event file, as tensorboardX
+and torch do. torch's keywords (``new_style``, ``double_precision``, ``add_tensor``,
+``run_name``, ``hparam_domain_discrete``) are accepted too.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from tbx_tui.writer.encode import (
     metadata_bytes,
 )
 from tbx_tui.writer.event_file import FILE_VERSION, EventFile, NullFile, open_event_file
+from tbx_tui.writer.jobs import DeviceJob, PreparedJob
 from tbx_tui.writer.media import MediaMethods
 from tbx_tui.writer.pipeline import HIGH_WATER, Pipeline, WriterClosedError
 from tbx_tui.writer.plugins import PluginMethods
+from tbx_tui.writer.proto_methods import ProtoMethods
 from tbx_tui.writer.values import (
     Deferred,
     array_now,
@@ -53,7 +58,7 @@ def default_logdir(comment: str = "") -> str:
     return os.path.join("runs", stamp + "_" + socket.gethostname() + comment)
 
 
-class SummaryWriter(MediaMethods, PluginMethods):
+class SummaryWriter(MediaMethods, PluginMethods, ProtoMethods):
     """Writes event files into ``logdir`` (default ``runs/<date>_<host><comment>``).
 
     Drop-in for ``tensorboardX.SummaryWriter``. Use it as a context manager or call
@@ -82,16 +87,33 @@ class SummaryWriter(MediaMethods, PluginMethods):
             logdir = default_logdir(comment or "")
         self.logdir = os.fspath(logdir) if not isinstance(logdir, str) else logdir
         self.purge_step = purge_step
+        self._flush_secs = flush_secs
         self._filename_suffix = filename_suffix or ""
         self._write_to_disk = bool(write_to_disk)
         self.kwargs = kwargs
         self.scalar_dict: dict[str, list] = {}
         self._clock = _time
         self._default_step: int | None = None
+        purge = None if purge_step is None else check_step(purge_step, "purge_step")
+        self._system_metrics = system_metrics
+        self._open()
+        if purge is not None:
+            now = _time()
+            pipe = self._pipe
+            pipe.put((self._raw_key, purge, now, field_bytes(K_FILE_VERSION, FILE_VERSION)))
+            pipe.put((self._raw_key, purge, now, field_bytes(K_SESSION_LOG, _SESSION_START)))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        """A new pipeline and main event file: at construction, and on first use after close().
+
+        (``purge_step`` is written only by the first: a reopened writer must not hide again
+        what was logged since.)"""
         self._scalar_tags: dict[str, int] = {}  # tag -> key, for add_scalar's fast path
         self._other_keys: dict[tuple, int] = {}  # tags with metadata, add_scalars' runs
         self._files: dict[str, EventFile | NullFile] = {}
-        self._pipe = pipe = Pipeline(flush_secs)
+        self._pipe = pipe = Pipeline(self._flush_secs)
         self._finalizer = weakref.finalize(self, pipe.close)
         try:
             self._main = self._file(self.logdir)
@@ -100,15 +122,22 @@ class SummaryWriter(MediaMethods, PluginMethods):
             raise
         self._summary_key = pipe.register(SummaryTarget(self._main))
         self._raw_key = pipe.register(RawTarget(self._main))
-        if system_metrics is not False and system_metrics is not None:
-            self._start_system_metrics(system_metrics)
-        if purge_step is not None:
-            step = check_step(purge_step, "purge_step")
-            now = _time()
-            pipe.put((self._raw_key, step, now, field_bytes(K_FILE_VERSION, FILE_VERSION)))
-            pipe.put((self._raw_key, step, now, field_bytes(K_SESSION_LOG, _SESSION_START)))
+        if self._system_metrics is not False and self._system_metrics is not None:
+            self._start_system_metrics(self._system_metrics)
 
-    # -- plumbing ------------------------------------------------------------------------------
+    def ensure_open(self) -> None:
+        """Reopen after close(): writing on goes into a new event file (tensorboardX's and
+        torch's behaviour; frameworks such as Lightning log after closing)."""
+        pipe = self._pipe
+        if pipe.closed:
+            with pipe.lock:
+                if self._pipe is pipe:
+                    self._open()
+
+    @property
+    def closed(self) -> bool:
+        """True after close(), until the next ``add_*`` call reopens the writer."""
+        return self._pipe.closed
 
     def _start_system_metrics(self, setting: bool | float) -> None:
         from tbx_tui.writer import sysmetrics
@@ -141,10 +170,6 @@ class SummaryWriter(MediaMethods, PluginMethods):
             self._files[logdir] = f
         return f
 
-    def check_open(self) -> None:
-        if self._pipe.closed:
-            raise WriterClosedError("this SummaryWriter is closed")
-
     def resolve_step(self, step, tag: str) -> int:
         if step is None and self._default_step is not None:
             return self._default_step
@@ -169,16 +194,19 @@ class SummaryWriter(MediaMethods, PluginMethods):
         wall = self.resolve_walltime(walltime, tag)
         self._pipe.put((self._summary_key, self.resolve_step(step, tag), wall, summary), nbytes)
 
-    def put_raw(self, body: bytes) -> None:
-        """Queue one Event field (a graph, run metadata) as it is."""
-        step = self.resolve_step(None, "graph")
-        self._pipe.put((self._raw_key, step, self._clock(), body), len(body))
+    def put_raw(self, body: bytes, step=None, walltime=None) -> None:
+        """Queue Event fields after ``wall_time`` and ``step`` (a graph, run metadata) as they
+        are."""
+        step = self.resolve_step(step, "event")
+        wall = self.resolve_walltime(walltime, "event")
+        self._pipe.put((self._raw_key, step, wall, body), len(body))
 
     def write_run_file(self, run: str, records: list[bytes]) -> None:
         """Write serialized Events into a new event file in the folder ``run`` (and close it)."""
         f = open_event_file(run, self._filename_suffix, self._pipe.framer)
         try:
             f.write(b"".join(f.framer.frame(r) for r in records))
+            f.fsync()
         finally:
             f.close()
 
@@ -189,14 +217,14 @@ class SummaryWriter(MediaMethods, PluginMethods):
         runs on the flusher thread, in parallel where numpy and zlib let go of the GIL. Device
         arrays are read on the flusher thread too. Without ``prepare``, ``build`` runs now.
         """
-        self.check_open()
+        self.ensure_open()
         arr = to_array(values, tag)
         if isinstance(arr, Deferred):
-            job = _DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
+            job = DeviceJob(arr, build if prepare is None else lambda a: build(prepare(a)))
             self.put_summary(job, step, walltime, tag)
         elif prepare is not None:
             ready = prepare(arr)
-            self.put_summary(_Later(build, ready), step, walltime, tag, ready.nbytes)
+            self.put_summary(PreparedJob(build, ready), step, walltime, tag, ready.nbytes)
         else:
             data = build(arr)
             self.put_summary(data, step, walltime, tag, len(data))
@@ -225,10 +253,24 @@ class SummaryWriter(MediaMethods, PluginMethods):
         scalar_value,
         global_step: int | None = None,
         walltime: float | None = None,
-        display_name: str = "",
-        summary_description: str = "",
+        display_name: str | bool = "",
+        summary_description: str | bool = "",
+        new_style: bool = False,
+        double_precision: bool = False,
     ) -> None:
-        """Add one scalar. ``scalar_value``: a number, numpy scalar, or one-element tensor."""
+        """Add one scalar. ``scalar_value``: a number, numpy scalar, or one-element tensor.
+
+        ``new_style`` (torch's keyword) stores it as a tensor of the scalars plugin, float32 or,
+        with ``double_precision``, float64."""
+        if new_style or display_name.__class__ is bool:
+            if display_name.__class__ is bool:  # torch's order: new_style, double_precision
+                new_style = new_style or bool(display_name)
+                double_precision = double_precision or summary_description is True
+                display_name = summary_description = ""
+            if new_style:
+                return self.add_new_style_scalar(
+                    tag, scalar_value, global_step, walltime, bool(double_precision)
+                )
         if display_name or summary_description:
             key = self._new_scalar_tag(tag, display_name, summary_description)
         else:
@@ -253,14 +295,18 @@ class SummaryWriter(MediaMethods, PluginMethods):
         wall = self._clock() if walltime is None else self.resolve_walltime(walltime, tag)
         pipe = self._pipe
         with pipe.lock:
-            if pipe.closed:
-                raise WriterClosedError("this SummaryWriter is closed")
-            pending = pipe.pending
-            pending.append((key, step, wall, value))
-            if len(pending) >= HIGH_WATER:
-                pipe.wake()
-            elif value.__class__ is Deferred:
-                pipe.wake_for_device()
+            if not pipe.closed:
+                pending = pipe.pending
+                pending.append((key, step, wall, value))
+                if len(pending) >= HIGH_WATER:
+                    pipe.wake()
+                elif value.__class__ is Deferred:
+                    pipe.wake_for_device()
+                return None
+        self.ensure_open()  # closed: reopen, then log into the new file
+        return self.add_scalar(
+            tag, scalar_value, global_step, walltime, display_name, summary_description
+        )
 
     def add_scalars(
         self,
@@ -274,7 +320,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
         check_tag(main_tag, "main_tag")
         if not isinstance(tag_scalar_dict, dict):
             raise TypeError(f"{main_tag!r}: tag_scalar_dict must be a dict")
-        self.check_open()
+        self.ensure_open()
         wall = self.resolve_walltime(walltime, main_tag)
         step = self.resolve_step(global_step, main_tag)
         items = []
@@ -317,6 +363,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """Histogram of ``values`` (any shape). ``bins``: 'tensorflow' or a numpy bin rule."""
         name = clean_tag(check_tag(tag))
+        summaries.check_bins(tag, bins, max_bins)
         self.put_array(
             tag,
             values,
@@ -341,7 +388,7 @@ class SummaryWriter(MediaMethods, PluginMethods):
     ) -> None:
         """A histogram given as statistics plus one upper limit and one count per bucket."""
         check_tag(tag)
-        self.check_open()
+        self.ensure_open()
         limits = array_now(bucket_limits, tag)
         counts = array_now(bucket_counts, tag)
         lo, hi, n, total, squares = (scalar_now(x, tag) for x in (min, max, num, sum, sum_squares))
@@ -353,8 +400,12 @@ class SummaryWriter(MediaMethods, PluginMethods):
     def get_logdir(self) -> str:
         return self.logdir
 
+    def reopen(self) -> None:
+        """After close(): start a new event file now (any ``add_*`` call does it by itself)."""
+        self.ensure_open()
+
     def flush(self) -> None:
-        """Hand everything added so far to the OS; raise any write error met since the last
+        """Write and fsync everything added so far; raise any write error met since the last
         flush (``OSError``) or any device value that could not be read.
 
         After ``close()`` there is nothing left to flush and this does nothing, as in
@@ -364,7 +415,8 @@ class SummaryWriter(MediaMethods, PluginMethods):
         self._pipe.flush()
 
     def close(self) -> None:
-        """Flush and close every event file; later calls do nothing."""
+        """Flush and close every event file; later calls do nothing. Logging after close()
+        reopens the writer with a new event file."""
         self._finalizer()
         self._pipe.raise_errors()
 
@@ -389,30 +441,3 @@ class SummaryWriter(MediaMethods, PluginMethods):
             yield self
         finally:
             self._default_step, self._clock = saved
-
-
-class _DeviceJob:
-    """Builds a summary from a device array on the flusher thread."""
-
-    __slots__ = ("deferred", "build")
-    on_device = True
-
-    def __init__(self, deferred: Deferred, build) -> None:
-        self.deferred = deferred
-        self.build = build
-
-    def __call__(self) -> bytes:
-        return self.build(self.deferred.resolve())
-
-
-class _Later:
-    """Builds a summary from a prepared copy on the flusher thread."""
-
-    __slots__ = ("build", "ready")
-
-    def __init__(self, build, ready) -> None:
-        self.build = build
-        self.ready = ready
-
-    def __call__(self) -> bytes:
-        return self.build(self.ready)

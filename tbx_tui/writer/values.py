@@ -102,20 +102,32 @@ def clean_tag(tag: str) -> str:
 
 
 def check_step(step: Any, tag: str) -> int:
-    """A step as a Python int in int64 range (``None`` is step 0, as in tensorboardX)."""
+    """A step as a Python int in int64 range (``None`` is step 0, as in tensorboardX).
+
+    A float is taken only when it is a whole number: ``1.5`` is refused, not truncated."""
     if step is None:
         return 0
     if isinstance(step, bool) or isinstance(step, (str, bytes)):
         raise TypeError(f"{tag!r}: global_step must be an integer, got {type(step).__name__}")
     try:
-        value = int(step)  # int, numpy integer, 0-d tensors, floats with integral meaning
-    except (TypeError, ValueError) as exc:
+        value = int(step)  # ints, numpy integers, 0-d tensors, floats with integral meaning
+    except (TypeError, ValueError, OverflowError) as exc:
         raise TypeError(
-            f"{tag!r}: global_step must be an integer, got {type(step).__name__}"
+            f"{tag!r}: global_step must be an integer, got {type(step).__name__} ({step!r:.40})"
         ) from exc
+    if _is_float(step) and float(step) != value:
+        raise ValueError(f"{tag!r}: global_step must be a whole number, got {step!r:.40}")
     if not _INT64_MIN <= value <= _INT64_MAX:
         raise ValueError(f"{tag!r}: global_step {value} does not fit in int64")
     return value
+
+
+def _is_float(x: object) -> bool:
+    """A float, numpy floating scalar or floating-point tensor (by its dtype's name)."""
+    if isinstance(x, float | np.floating):
+        return True
+    dtype = getattr(x, "dtype", None)
+    return dtype is not None and ("float" in str(dtype) or "half" in str(dtype))
 
 
 def _on_device(x: object) -> bool:

@@ -30,21 +30,45 @@ MAX_LINES = 20_000
 _STREAM_ORDER = {"tbx-log": 0, "stdout": 1, "stderr": 2}
 
 
-def console_lines(texts: dict[str, list]) -> list[str]:
-    """Every console line of a run (its ``texts`` kind: tag -> points), in print order, safe."""
-    batches = []
-    for tag, points in texts.items():
-        if not tag.startswith(CONSOLE_PREFIX):
-            continue
-        order = _STREAM_ORDER.get(tag[len(CONSOLE_PREFIX) :], 3)
-        for p in points:
-            body = p.data if isinstance(p.data, str) else str(p.data)
-            batches.append((p.step, p.wall_time, order, body))
-    batches.sort(key=lambda b: b[:3])
-    lines: list[str] = []
-    for *_, body in batches:
-        lines.extend(safe_text(line.expandtabs()) for line in body.split("\n"))
-    return lines
+class ConsoleText:
+    """A run's console lines (from its ``texts`` kind: tag -> points), in print order, safe to
+    draw; :meth:`update` reads only the batches that arrived since the last call when they all
+    come after the ones read (the usual case: a job printing on), else everything again and
+    bumps :attr:`generation`."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.generation = 0
+        self._seen: dict[str, int] = {}  # console tag -> points read
+        self._first: dict[str, tuple] = {}  # console tag -> its first point's (step, wall)
+        self._last: tuple = ()  # sort key of the newest batch read
+
+    def update(self, texts: dict[str, list]) -> None:
+        tags = {t: p for t, p in texts.items() if t.startswith(CONSOLE_PREFIX)}
+        new = self._batches(tags)
+        first = {t: (p[0].step, p[0].wall_time) for t, p in tags.items() if p}
+        reread = any(first.get(t) != f for t, f in self._first.items())  # gone or replaced
+        reread = reread or any(len(p) < self._seen.get(t, 0) for t, p in tags.items())
+        if reread or (new and self._last and min(b[:3] for b in new) < self._last):
+            self.lines, self._seen, self._last = [], {}, ()  # read it all again
+            self.generation += 1
+            new = self._batches(tags)
+        new.sort(key=lambda b: b[:3])
+        for *_, body in new:
+            self.lines.extend(safe_text(line.expandtabs()) for line in body.split("\n"))
+        if new:
+            self._last = new[-1][:3]
+        self._seen = {t: len(p) for t, p in tags.items()}
+        self._first = first
+
+    def _batches(self, tags: dict[str, list]) -> list[tuple]:
+        out = []
+        for tag, points in tags.items():
+            order = _STREAM_ORDER.get(tag[len(CONSOLE_PREFIX) :], 3)
+            for p in points[self._seen.get(tag, 0) :]:
+                body = p.data if isinstance(p.data, str) else str(p.data)
+                out.append((p.step, p.wall_time, order, body))
+        return out
 
 
 def has_console(texts: dict[str, list]) -> bool:
@@ -74,7 +98,8 @@ class ConsoleLog(Log):
 
 
 class ConsoleView(Vertical):
-    """One run's console at a time; ``h``/``l`` switch between the runs that have one."""
+    """One run's console at a time: the run under the sidebar's cursor when it has one;
+    ``h``/``l`` switch between the runs that have one."""
 
     BINDINGS = [
         Binding("l,right", "run(1)", "Next run", show=False),
@@ -100,11 +125,13 @@ class ConsoleView(Vertical):
         self.index = 0
         self.search: re.Pattern[str] | None = None
         self.lines: list[str] = []  # the selected run's lines (all of them)
+        self._texts: dict[str, ConsoleText] = {}  # per run, read incrementally
         self._shown: tuple | None = None  # (run, search pattern) the log was filled for
         self._written = 0  # lines of ``self.lines`` looked at for the log so far
         self._matches = 0
         self._version: tuple[str, int] | None = None
         self._highlighter = MatchHighlighter()
+        self._selected: str | None = None  # the sidebar selection last followed
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search the console (regex)", id="tag-filter")
@@ -135,7 +162,11 @@ class ConsoleView(Vertical):
             for name in self.state.visible_runs()
             if has_console(self.state.runs[name].kinds.get("texts", {}))
         ]
-        if before in self.runs:
+        selected = self.state.selected
+        if selected != self._selected and selected in self.runs:
+            self._selected = selected  # the sidebar's cursor moved onto a run with a console
+            self.index = self.runs.index(selected)
+        elif before in self.runs:
             self.index = self.runs.index(before)
         else:
             self.index = min(self.index, max(0, len(self.runs) - 1))
@@ -151,10 +182,13 @@ class ConsoleView(Vertical):
             log.clear()
             return
         view = self.state.runs[run]
+        text = self._texts.setdefault(run, ConsoleText())
         if self._version != (run, view.version):
             self._version = (run, view.version)
-            self.lines = console_lines(view.kinds.get("texts", {}))
-        key = (run, self.search.pattern if self.search is not None else None)
+            text.update(view.kinds.get("texts", {}))
+            self.lines = text.lines
+        pattern = self.search.pattern if self.search is not None else None
+        key = (run, pattern, text.generation)
         if key != self._shown or self._written > len(self.lines):
             self._shown, self._written, self._matches = key, 0, 0
             log.clear()

@@ -24,9 +24,9 @@ from tbx_tui.view import numfmt, textpage
 #: Steps paged through (the newest); older ones are counted.
 MAX_STEPS = 50
 #: Characters drawn per page, all steps together.
-PAGE_CHARS = 64 * 1024
+PAGE_CHARS = 16 * 1024
 #: A piece longer than this is drawn as plain text: Markdown costs too much for it.
-MARKDOWN_MAX_CHARS = 16 * 1024
+MARKDOWN_MAX_CHARS = 4 * 1024
 
 
 class TextView(EntryView):
