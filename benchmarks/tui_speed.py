@@ -1,5 +1,10 @@
-"""Speed floors of tbx-top (benchmarks, not tests): `.venv/bin/python benchmarks/tui_speed.py`.
+"""Speed floors of tbx-top (benchmarks, not tests): `.venv/bin/python benchmarks/tui_speed.py`
+(every section) or `... tui_speed.py startup` (section 0 only).
 
+0. start-up against a bare Textual app, side by side in tmux (160x48, the same logdir): both are
+   started in turn, several rounds, and their panes polled with ``tmux capture-pane``; reported:
+   first frame (the header and the run names on screen), first chart (braille dots on screen),
+   and the ratios to the bare app's first frame; and ``tbx-top --demo``'s first chart;
 1. redraw of a chart whose series has 1,000,000 points (target < 50 ms);
 2. time to first charts on a 1M-point logdir (target < 2 s);
 3. idle CPU with nothing changing (target < 2% of a core);
@@ -12,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -177,8 +184,103 @@ async def key_latency(path: str) -> dict[str, tuple[float, float, float]]:
     return out
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
+
+
+class Tmux:
+    """A private tmux server (its own socket) that starts commands in fresh sessions and polls
+    what their panes show."""
+
+    def __init__(self, width: int = 160, height: int = 48) -> None:
+        self.socket = f"tbx-bench-{os.getpid()}"
+        self.size = (width, height)
+        # a session that keeps the server up, so that starting a command costs the same each time
+        self._tmux("new-session", "-d", "-s", "keep", "sleep 3600")
+
+    def _tmux(self, *args: str) -> str:
+        out = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
+        )
+        return out.stdout
+
+    def timeline(
+        self, command: list[str], marks: dict[str, object], timeout: float = 20.0
+    ) -> dict[str, float]:
+        """Start ``command`` and return the seconds until each of ``marks`` (name -> predicate on
+        the pane's text) first held; a mark that never held within ``timeout`` is NaN."""
+        name = f"s{time.monotonic_ns()}"
+        w, h = self.size
+        seen: dict[str, float] = {}
+        t0 = time.perf_counter()
+        self._tmux("new-session", "-d", "-s", name, "-x", str(w), "-y", str(h), shlex.join(command))
+        try:
+            while len(seen) < len(marks) and time.perf_counter() - t0 < timeout:
+                text = self._tmux("capture-pane", "-p", "-t", name)
+                now = time.perf_counter() - t0
+                for mark, holds in marks.items():
+                    if mark not in seen and holds(text):  # type: ignore[operator]
+                        seen[mark] = now
+                time.sleep(0.005)
+        finally:
+            self._tmux("kill-session", "-t", name)
+            time.sleep(0.3)  # let the killed app exit before the next one starts
+        return {mark: seen.get(mark, float("nan")) for mark in marks}
+
+    def close(self) -> None:
+        self._tmux("kill-server")
+
+
+def has_chart(text: str) -> bool:
+    return any(ch in BRAILLE for ch in text)
+
+
+def startup(rounds: int = 5) -> None:
+    """Section 0: first frame and first chart of tbx-top against a bare Textual app."""
+    top = [os.path.join(os.path.dirname(sys.executable), "tbx-top")]
+    bare_script = os.path.join(HERE, "bare_textual_app.py")
+    marks = {
+        "frame": lambda s: " tbx-top " in s and "Scalars" in s,  # header, tabs, run tree
+        "runs": lambda s: "run000" in s,  # the run tree filled
+        "chart": has_chart,
+    }
+    results: dict[str, list[float]] = {"bare": [], "frame": [], "runs": [], "chart": [], "demo": []}
+    tmux = Tmux()
+    try:
+        with tempfile.TemporaryDirectory() as logdir:
+            write_logdir(logdir, runs=4, tags=8, points=500)
+            for _ in range(rounds):  # interleaved, so that both see the same machine load
+                t = tmux.timeline(
+                    [sys.executable, bare_script, logdir],
+                    {"frame": lambda s: "bare-textual" in s and "run000" in s},
+                )
+                results["bare"].append(t["frame"])
+                for mark, seconds in tmux.timeline([*top, logdir], marks).items():
+                    results[mark].append(seconds)
+                t = tmux.timeline([*top, "--demo"], {"chart": has_chart})
+                results["demo"].append(t["chart"])
+    finally:
+        tmux.close()
+    med = {k: statistics.median(v) for k, v in results.items()}
+    bare = med["bare"]
+    print(
+        f"0. start-up in tmux 160x48, 4 runs x 8 tags x 500 points, medians of {rounds} rounds:\n"
+        f"   bare Textual app (header, run tree, footer) first frame {bare:.2f} s\n"
+        f"   tbx-top first frame {med['frame']:.2f} s ({med['frame'] / bare:.2f}x), "
+        f"runs listed {med['runs']:.2f} s ({med['runs'] / bare:.2f}x), "
+        f"first chart {med['chart']:.2f} s ({med['chart'] / bare:.2f}x, "
+        f"{med['chart'] - med['frame']:+.2f} s after the first frame)\n"
+        f"   tbx-top --demo first chart {med['demo']:.2f} s"
+    )
+    for name, values in results.items():
+        print(f"   {name:6} " + " ".join(f"{x:.2f}" for x in values))
+
+
 def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    startup()
+    if sys.argv[1:] == ["startup"]:
+        return
     bench_redraw()
     with tempfile.TemporaryDirectory() as big:
         t = time.perf_counter()

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from tbx_tui.demo.job import DemoJob  # noqa: E402
 from tbx_tui.tui.app import create_app  # noqa: E402
+from tbx_tui.tui.render import RENDERER, VIEWS_RENDERER  # noqa: E402
 
 CORPUS = os.path.join(os.path.dirname(HERE), "tests", "data", "corpus")
 
@@ -35,6 +36,11 @@ async def shoot(logdir: str, name: str, size: tuple[int, int], keys=(), shown: s
         for key in keys:
             await pilot.press(key)
         await pilot.pause(0.5)
+        for _ in range(400):  # charts, images, PR curves and histograms draw on render threads
+            if RENDERER.idle() and VIEWS_RENDERER.idle():
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
         path = app.save_screenshot(filename=f"{name}.svg", path=HERE)
     print("wrote", os.path.relpath(path))
     return path

@@ -94,12 +94,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, "tbx-top: error: --poll needs a positive number of seconds\n")
     if args.width is not None and args.width < 20:
         parser.exit(2, "tbx-top: error: --width must be at least 20\n")
+    if args.once and args.export:
+        parser.exit(
+            2,
+            "tbx-top: error: --once prints a report and --export writes every point; "
+            "use one of them at a time\n",
+        )
     if args.demo:
         if args.once or args.export or args.json or args.check is not None:
             parser.exit(
                 2,
                 "tbx-top: error: --demo opens the app; it can't be combined with "
                 "--once, --json, --export or --check\n",
+            )
+        if args.logdir is not None:
+            parser.exit(
+                2,
+                f"tbx-top: error: --demo writes its runs to a temporary folder and watches that; "
+                f"drop --demo to watch {args.logdir!r}\n",
             )
         from tbx_tui.tui.launch import run_demo
 

@@ -45,6 +45,8 @@ def test_file_instead_of_logdir_exits_2(tmp_path):
         (["--once", "--runs", "[a-"], "--runs"),
         (["--json"], "--json goes with --once"),
         (["--once", "--width", "5"], "--width"),
+        (["--once", "--export", "out.csv"], "use one of them"),
+        (["--demo"], "--demo writes its runs to a temporary folder"),
     ],
 )
 def test_bad_arguments_exit_2(args, needle):

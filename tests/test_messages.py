@@ -31,9 +31,11 @@ def test_messages_are_dataclasses_with_the_handler_names_the_widgets_define():
         "RunsToggled",
         "ZoomRequested",
         "ChartDrawn",
+        "FrameReady",
     }
     assert all(dataclasses.is_dataclass(cls) for cls in classes.values())
     assert messages.ChartDrawn.handler_name == "on_chart_drawn"  # ChartCard.on_chart_drawn
+    assert messages.FrameReady.handler_name == "on_frame_ready"  # the view bodies
     drawn = messages.ChartDrawn(("key",), [])
     assert drawn.key == ("key",) and drawn.time > 0  # Textual's own fields initialised too
 

@@ -16,7 +16,7 @@ import pytest
 from tbx_tui.term import termgraphics
 from tbx_tui.tui.views.images import GraphicsBody, ImageView
 from tests.conftest import CORPUS
-from tests.views_harness import ViewHarness
+from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app
 
@@ -87,9 +87,11 @@ def test_graphics_body_clears_every_line_then_draws_within_the_limit():
             body = app.query_one(GraphicsBody)
             assert body.sixel_limit == (1000, 855)
             # 150 x 45 cells of 9 x 19 px: clamped to the limit, not 1350 px wide
-            w, h = raster(body.sequence(150, 45, (9, 19)))
+            info = app.query_one(ImageView).image_info()
+            w, h = raster(body.encode(info, 150, 45, (9, 19)))
             assert w <= 1000 and h <= 855 - 855 % 6
-            assert raster(body.sequence(40, 20, (10, 20)))[0] <= 400
+            assert raster(body.encode(info, 40, 20, (10, 20)))[0] <= 400
+            await drawn(pilot, body)
             strips = body.render_lines(body.region.reset_offset)
             background = body.rich_style.bgcolor
             for strip in strips:  # every line is painted: no residue of the previous view

@@ -21,7 +21,7 @@ def test_long_first_load_reports_progress_and_fills_in(tmp_path, monkeypatch):
             tmp_path / f"run{r}" / "events.out.tfevents.1.h",
             *(ef.scalar("loss", i, 1.0 / (i + 1)) for i in range(2000)),
         )
-    monkeypatch.setattr(loader, "READ_STEP", 8_000)  # ~30 steps for this logdir
+    monkeypatch.setattr(loader, "READ_STEP", 2_000)  # ~130 steps for this logdir
     seen: list[tuple[int, int] | None] = []
     # A newer DataChanged replaces a queued older one, so on a busy machine every partial step
     # could be folded into the last: from the second step on, the reader waits (as a slow disk

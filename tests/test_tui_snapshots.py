@@ -57,13 +57,14 @@ def test_main_screen(snap_compare, corpus, size):
 
     text = snapshot(snap_compare, corpus, size, check=check)
     assert "corpus  22 runs · 1,091 pts · polling 0.5s" in text
-    assert "Scalars  Histograms  Images  Text  HParams" in text
+    tabs = "Scalars  Histograms  Images  Text  HParams" if size[0] >= 100 else "Scal  Hist  Img"
+    assert tabs in text  # short tab titles on a narrow terminal
     for run in ("badcrc ⚠", "hostile 1m ago", "tf2 1m ago", "▼ torch/"):
         assert run in text, run
-    assert "⚠ 4 damaged record(s)" in text
+    assert "⚠ 4 damaged" in text  # (wrapped in the 80-column sidebar)
     assert "\\e[2J\\e[H\\e]0;pwned\\aloss" in text  # a hostile tag, escaped
     assert "● edge/hostile 0 @0" in text
-    assert "● main NaN 2m ago" in text  # tbx/main logged a NaN: the sidebar marks it
+    assert "● main NaN 2m a" in text  # tbx/main logged a NaN: the sidebar marks it
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -78,7 +79,9 @@ def test_charts_focused_log_relative(snap_compare, corpus, size):
 
     keys = ("tab", "y", "x", "right_square_bracket")
     text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
-    assert "4 runs · 242 pts" in text and "smooth 0.70" in text  # ] smooths more
+    assert "4 runs · 242 pts" in text and "last data " in text
+    if size[0] >= 100:  # the header is cut at 80 columns
+        assert "smooth 0.70" in text  # ] smooths more
     assert "● group0 0.05 @100" in text  # the folders both runs share are left out
     assert "⏎ Zoom" in text  # a card has focus
 

@@ -14,7 +14,7 @@ from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
 from tests.conftest import CORPUS, loaded, make_app, screen_text, steady_screen
-from tests.views_harness import ViewHarness
+from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app
 
@@ -44,11 +44,13 @@ async def test_histograms_view(folder):
         view = app.query_one(HistogramView)
         assert view.entries, "every corpus folder has histograms"
         body = app.query_one(HistogramBody)
+        await drawn(pilot, body)
         text = body_text(body)
         last = view.points()[-1].step
         assert str(last) in text and ("█" in text or "▁" in text)
         await pilot.press("m")
         assert view.mode == "distribution"
+        await drawn(pilot, body)
         assert "┤" in body_text(body)  # a plotext chart with y ticks
         await pilot.press("m")
         assert view.mode == "waterfall"
@@ -84,6 +86,7 @@ async def test_images_view(folder):
         await pilot.pause()
         view = app.query_one(ImageView)
         assert view.entries
+        await drawn(pilot, app.query_one(ImageBody))
         text = body_text(app.query_one(ImageBody))
         assert "▀" in text
         lines = text.splitlines()
@@ -102,7 +105,7 @@ async def test_images_view(folder):
 async def test_images_ascii_and_graphics_modes():
     app = ViewHarness(f"{CORPUS}/tbx/main", ImageView, images="ascii")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await drawn(pilot, app.query_one(ImageBody))
         text = body_text(app.query_one(ImageBody))
         assert text.strip() and "▀" not in text and text.isascii()
     for mode, marker in (("sixel", "\x1bP0;1;0q"), ("kitty", "\x1b_Ga=T")):
@@ -110,7 +113,8 @@ async def test_images_ascii_and_graphics_modes():
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             body = app.query_one(GraphicsBody)
-            assert marker in body.sequence(40, 20)
+            assert marker in body.encode(app.query_one(ImageView).image_info(), 40, 20)
+            await drawn(pilot, body)
             strips = body.render_lines(body.region.reset_offset)
             assert any(marker in seg.text for strip in strips for seg in strip)
 

@@ -16,7 +16,7 @@ from tbx_tui.tui.views.images import ImageView
 from tbx_tui.tui.views.prcurves import PRCurveView
 from tbx_tui.tui.views.text import TextView
 from tests.conftest import CORPUS, screen_text
-from tests.views_harness import ViewHarness
+from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.snapshot
 
@@ -96,7 +96,8 @@ def test_view_snapshot(snap_compare, name, folder, view, images, keys, needles):
     async def run_before(pilot):
         await pilot.pause()
         await pilot.press(*keys)
-        await pilot.pause()
+        for body in pilot.app.query("HistogramBody, ImageBody, PRBody"):
+            await drawn(pilot, body)  # bodies draw on a render thread
         shown.append(screen_text(pilot.app))
 
     app = ViewHarness(str(CORPUS / folder), view, images=images)

@@ -37,3 +37,18 @@ class ViewHarness(App):
 
     def on_mount(self) -> None:
         self.query_one("#view").focus()
+
+
+async def drawn(pilot, body) -> None:
+    """Pause until ``body`` (a view body drawing on a render thread) holds the frame of what it
+    shows now: ask for it as a repaint would, then wait for the render thread to deliver it."""
+    from tbx_tui.tui.views.images import GraphicsBody
+    from tests.conftest import wait_for
+
+    await pilot.pause()
+    if isinstance(body, GraphicsBody):
+        body.render_lines(body.region.reset_offset)
+    else:
+        body.render()
+    assert await wait_for(pilot, lambda: not body.frames.pending)
+    await pilot.pause()

@@ -11,63 +11,28 @@ import base64
 import io
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
 
 ESC = "\x1b"
 ST = ESC + "\\"
 MODES = ("sixel", "kitty", "halfblock", "ascii", "none")
 
 # ---------------------------------------------------------------------------------------------
-# Sixel
-
-
-def _rle(chars: np.ndarray) -> str:
-    """Sixel run-length encoding of a row of sixel bytes (``!count char`` for runs of 4 or more)."""
-    n = len(chars)
-    cuts = np.flatnonzero(np.diff(chars)) + 1
-    starts = np.concatenate(([0], cuts))
-    lengths = np.diff(np.concatenate((starts, [n])))
-    out = []
-    for s, k in zip(starts.tolist(), lengths.tolist(), strict=True):
-        ch = chr(int(chars[s]))
-        out.append(f"!{k}{ch}" if k > 3 else ch * k)
-    return "".join(out)
+# Sixel (the encoder is in :mod:`tbx_tui.term.sixel`, loaded with numpy and PIL when first used)
 
 
 def sixel(img: Image.Image, colors: int = 256) -> str:
     """Encode ``img`` as one sixel image (DCS ``q`` ... ST), palette of at most ``colors``."""
-    img = img.convert("RGB")
-    w, h = img.size
-    colors = max(2, min(256, colors))
-    q = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    idx = np.asarray(q, dtype=np.int16)
-    used = int(idx.max()) + 1
-    pal = np.array((q.getpalette() or [])[: 3 * used], dtype=np.int64).reshape(-1, 3)
-    parts = [f"{ESC}P0;1;0q", f'"1;1;{w};{h}']
-    pct = (pal * 100 + 127) // 255
-    parts.extend(f"#{i};2;{r};{g};{b}" for i, (r, g, b) in enumerate(pct.tolist()))
-    pad = (-h) % 6
-    if pad:
-        idx = np.concatenate([idx, np.full((pad, w), -1, np.int16)])
-    weights = (1 << np.arange(6, dtype=np.int64))[:, None]
-    for top in range(0, h, 6):
-        band = idx[top : top + 6]
-        layers = []
-        for c in np.unique(band).tolist():
-            if c < 0:
-                continue
-            bits = ((band == c) * weights).sum(axis=0)
-            nz = np.flatnonzero(bits)
-            bits = bits[: nz[-1] + 1]  # trailing empty sixels need not be sent
-            layers.append(f"#{c}" + _rle(bits + 63))
-        parts.append("$".join(layers) + "-")
-    parts.append(ST)
-    return "".join(parts)
+    from tbx_tui.term.sixel import sixel as encode
+
+    return encode(img, colors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,6 +128,29 @@ def detect(
     if program in _SIXEL_PROGRAMS or any(term.startswith(t) for t in _SIXEL_TERMS):
         return Capability("sixel", in_tmux, f"sixel terminal ({program or term})")
     return Capability(text_mode, in_tmux, "no graphics protocol detected")
+
+
+def tmux_passthrough(env: Mapping[str, str] | None = None) -> bool | None:
+    """Whether the tmux we run in passes graphics sequences through to the terminal (its
+    ``allow-passthrough`` option, off by default since tmux 3.3; older tmux always passes them);
+    None outside tmux or when tmux does not answer."""
+    env = os.environ if env is None else env
+    if not env.get("TMUX"):
+        return None
+    target = ["-t", env["TMUX_PANE"]] if env.get("TMUX_PANE") else []
+    try:
+        out = subprocess.run(
+            ["tmux", "display-message", "-p", *target, "#{allow-passthrough}"],
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() not in ("0", "off")  # "" is a tmux without the option
 
 
 def _ask(query: str, timeout: float = 0.15) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -15,14 +17,13 @@ from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
-from tbx_tui.tui.loader import load_loop
 from tbx_tui.tui.messages import (
     DataChanged,
     LoadFailed,
@@ -30,17 +31,19 @@ from tbx_tui.tui.messages import (
     RunsToggled,
     ZoomRequested,
 )
+from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
-from tbx_tui.tui.views.console import ConsoleView
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
-from tbx_tui.tui.views.scalars import ScalarsView
-from tbx_tui.tui.zoom import ZoomScreen
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
+#: Seconds the views other than the first tab wait for the first charts before they load.
+FIRST_CHARTS_WAIT = 2.0
+#: Below this many columns the tabs show short titles.
+SHORT_TABS_BELOW = 100
 
 
 class MainScreen(Screen[None]):
@@ -79,6 +82,11 @@ class TbxTop(App[int]):
             line_filters(self).append(AsciiFilter())
         self.state = ViewState(clock=clock, tag_re=tag_filter, run_re=run_filter)
         self._stop = threading.Event()
+        #: The views are mounted (their modules load on a worker after the first frame).
+        self.views_ready = False
+        self._data_seen = False
+        self._pending_filter = False  # `/` pressed before the views were there
+        self._short_tabs = False
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -86,28 +94,86 @@ class TbxTop(App[int]):
         with Horizontal(id="main"):
             yield Sidebar(self.state, id="sidebar")
             with TabbedContent(id="views"):
-                for view in VIEWS:
+                for view in VIEWS:  # the views themselves are mounted once their modules load
                     with TabPane(view.title, id=f"view-{view.id}"):
-                        yield view.factory(self.state).add_class("view")
-        yield LoadingIndicator(id="loading")
+                        yield Static("loading…", classes="view-loading")
         yield Static(id="too-small")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.settings.ascii, "-ascii")
-        self._load()
         self.set_interval(1.0, self._tick)
         for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
             tabs.can_focus = False
         self.query_one(RunTree).focus()
         self.check_size()
+        self._exit_on_hangup()
+        # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
+        # once the first frame is on screen
+        self.call_after_refresh(self._start_workers)
+
+    def _exit_on_hangup(self) -> None:
+        """SIGHUP (the SSH session dropped) and SIGTERM end the app as ``q`` does, so that what
+        runs after it (the demo removing its temporary folder) still runs."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.exit)
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
+            pass  # not the main thread, or no such signals here (Windows)
+
+    def _start_workers(self) -> None:
+        self._load()
+        self._import_views()
 
     def on_unmount(self) -> None:
         self._stop.set()
 
     @work(thread=True, exclusive=True, group="loader")
     def _load(self) -> None:
+        from tbx_tui.tui.loader import load_loop
+
         load_loop(self.post_message, self.logdir, self.poll, self._stop)
+
+    @work(thread=True, exclusive=True, group="views")
+    def _import_views(self) -> None:
+        """Import each view's module here and mount the view from the UI thread, the first tab
+        (scalars) first: its charts show while the other views still load."""
+        first, *others = VIEWS
+        # (call_from_thread awaits a coroutine; its typing cannot say so: hence the ignores)
+        self.call_from_thread(self._mount_view, first.id, first.load())  # type: ignore[arg-type]
+        # the other views wait (at most FIRST_CHARTS_WAIT) for the first charts: their imports
+        # (Markdown, PIL, ...) would compete with the reader and the chart drawing
+        deadline = time.monotonic() + FIRST_CHARTS_WAIT
+        while time.monotonic() < deadline and not self._stop.is_set():
+            if self.call_from_thread(self._first_charts_done):
+                break
+            time.sleep(0.02)
+        for view in others:
+            self.call_from_thread(self._mount_view, view.id, view.load())  # type: ignore[arg-type]
+        from tbx_tui.tui import zoom  # noqa: F401  (ready for the first zoom)
+
+        self.call_from_thread(self._views_mounted)
+
+    def _first_charts_done(self) -> bool:
+        """The first chart is drawn, or there is none to draw (data read, no scalars)."""
+        return RENDERER.drawn > 0 or (self._data_seen and not self.state.scalar_tags())
+
+    async def _mount_view(self, view_id: str, factory: Callable[[ViewState], Widget]) -> None:
+        """Put the view in its tab (replacing "loading…"), then give it the data if any."""
+        pane = self.screen_stack[0].query_one(f"#view-{view_id}", TabPane)  # help may be open
+        await pane.query(".view-loading").remove()
+        await pane.mount(factory(self.state).add_class("view"))
+        if self._data_seen:
+            self.sync()
+
+    def _views_mounted(self) -> None:
+        self.views_ready = True
+        if self._data_seen:
+            self._set_loaded()
+        if self._pending_filter:
+            self._pending_filter = False
+            self.action_filter()
 
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
@@ -117,10 +183,15 @@ class TbxTop(App[int]):
         self.state.update(message.runs)
         self.state.watch_mode = message.mode
         self.state.progress = message.progress
-        self.state.last_update = self.state.clock()
-        if not self.state.loaded:
-            self.state.loaded = True
-            self.query_one("#loading").display = False
+        self._data_seen = True
+        if not self.state.loaded and self.views_ready:
+            self._set_loaded()
+        else:
+            self.sync()
+
+    def _set_loaded(self) -> None:
+        """Data read and views mounted: the app shows everything from now on."""
+        self.state.loaded = True
         self.sync()
 
     @on(LogdirWarning)
@@ -145,13 +216,15 @@ class TbxTop(App[int]):
     def sync(self) -> None:
         """Bring every widget in line with the state."""
         self.state.generation += 1
-        self.query_one(Sidebar).sync()
-        for view in self.query(".view"):
+        main = self.screen_stack[0]  # the active screen may be help or a zoomed chart
+        main.query_one(Sidebar).sync()
+        for view in main.query(".view"):
             if view.is_mounted and isinstance(view, SyncedView):  # one still composing: later
                 view.sync()
-        self.query_one(StatusBar).sync()
-        if isinstance(self.screen, ZoomScreen):
-            self.screen.sync()
+        main.query_one(StatusBar).sync()
+        screen = self.screen
+        if screen is not self.screen_stack[0] and hasattr(screen, "sync"):
+            screen.sync()  # the zoomed chart
 
     def _tick(self) -> None:
         """Once a second: the 'N ago' labels."""
@@ -168,8 +241,9 @@ class TbxTop(App[int]):
         """The run under the sidebar's cursor is the one the Console view shows."""
         if event.node.data in self.state.runs:
             self.state.selected = event.node.data
-            for view in self.query(ConsoleView):
-                view.sync()
+            for view in self.screen_stack[0].query("ConsoleView"):  # (mounted after the 1st frame)
+                if isinstance(view, SyncedView):
+                    view.sync()
 
     @on(TabbedContent.TabActivated, "#views")
     def _view_shown(self) -> None:
@@ -181,6 +255,8 @@ class TbxTop(App[int]):
 
     @on(ZoomRequested)
     def _zoom(self, message: ZoomRequested) -> None:
+        from tbx_tui.tui.zoom import ZoomScreen
+
         self.push_screen(ZoomScreen(self.state, message.tag))
 
     # size ----------------------------------------------------------------------------------
@@ -189,6 +265,7 @@ class TbxTop(App[int]):
 
     def check_size(self) -> None:
         w, h = self.size
+        self._fit_tabs(w)
         small = w < MIN_WIDTH or h < MIN_HEIGHT
         self.screen_stack[0].set_class(small, "-too-small")
         if small:
@@ -196,6 +273,16 @@ class TbxTop(App[int]):
                 f"Terminal too small: {w}x{h}\nneeds at least {MIN_WIDTH}x{MIN_HEIGHT}\n\n"
                 "enlarge it, or press q to quit"
             )
+
+    def _fit_tabs(self, width: int) -> None:
+        """Short tab titles on a narrow terminal (80 columns: Scal Hist Img Text HP PR)."""
+        short = width < SHORT_TABS_BELOW
+        if short == self._short_tabs:
+            return
+        self._short_tabs = short
+        tabs = self.screen_stack[0].query_one("#views", TabbedContent)
+        for view in VIEWS:
+            tabs.get_tab(f"view-{view.id}").label = view.short if short else view.title
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
@@ -214,12 +301,14 @@ class TbxTop(App[int]):
         """``/``: the tag filter of the view shown, wherever the focus is (``r`` is for runs)."""
         if self.screen is self.screen_stack[0] and (view := self._main_view()) is not None:
             view.open_filter()
+        elif not self.views_ready:
+            self._pending_filter = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Chart keys (x, y, o, [ ]) only where scalar charts are shown (not in the footer
         of other views)."""
         if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
-            return isinstance(self._main_view(), ScalarsView)
+            return type(self._main_view()).__name__ == "ScalarsView"  # (not imported here)
         if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen
             return self.screen is self.screen_stack[0]
         return True
@@ -321,6 +410,7 @@ def create_app(
     images: str = "auto",
     ascii: bool = False,
     sixel_limit: tuple[int, int] | None = None,
+    tmux_passthrough: bool | None = None,
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`); ``sixel_limit``
@@ -331,6 +421,7 @@ def create_app(
         images="ascii" if ascii and images == "auto" else images,
         sixel_limit=sixel_limit,
         tmux=termgraphics.detect().tmux,
+        tmux_passthrough=tmux_passthrough,
         # Textual's own rule (it takes NO_COLOR out of the environment when the app starts)
         color="NO_COLOR" not in os.environ,
         display_name=display_name if display_name is not None else os.fspath(logdir),

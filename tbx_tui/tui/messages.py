@@ -6,12 +6,15 @@ Textual routes a message to ``on_<snake_case_name>`` methods (``ChartDrawn`` to
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.strip import Strip
 
-from tbx_tui.read.runview import RunView
+if TYPE_CHECKING:  # the app imports this before its first frame: no numpy yet
+    from tbx_tui.read.runview import RunView
 
 
 @dataclass
@@ -76,3 +79,12 @@ class ChartDrawn(Message):
     strips: list[Strip] | Exception
     #: Where the chart's x axis lies in the frame (a ``tbx_tui.view.plot.Frame``), if drawn.
     frame: object | None = None
+
+
+@dataclass
+class FrameReady(Message):
+    """A frame drawn on a render thread for the view body it is posted to (the frame, or the
+    exception that stopped the drawing); see :class:`tbx_tui.tui.render.Frames`."""
+
+    key: Hashable
+    frame: Any

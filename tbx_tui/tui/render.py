@@ -1,4 +1,4 @@
-"""The chart render thread: plotext drawing off the UI thread, newest request per card first.
+"""Render threads: drawing off the UI thread, newest request per widget first.
 
 plotext keeps one global figure, so exactly one thread draws scalar charts: this one (other
 plotext users hold :data:`tbx_tui.view.plot.PLOTEXT_LOCK`). A card submits a job (a function that
@@ -8,17 +8,28 @@ draws only the last state. Jobs are served in the order their cards first asked.
 
 The thread is started on the first job and starts with an empty context (no active app), so
 results find their app through the widget tree; it is a daemon and idles on a condition.
+
+:data:`VIEWS_RENDERER` is a second such thread for the other views (image decoding, half-block
+cells, sixel/kitty encoding, PR curves, histograms), so a slow image never delays a chart; a
+widget keeps its frames in a :class:`Frames` and is told of a new one by :class:`FrameReady`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from textual.widget import Widget
+
+from tbx_tui.tui.messages import FrameReady
+
+T = TypeVar("T")
 
 
 class ChartRenderer:
-    def __init__(self) -> None:
+    def __init__(self, name: str = "tbx-charts") -> None:
+        self.name = name
         self._cond = threading.Condition()
         self._jobs: dict[Hashable, tuple[Callable[[], Any], Callable[[Any], object]]] = {}
         self._busy = False
@@ -33,7 +44,7 @@ class ChartRenderer:
         with self._cond:
             self._jobs[owner] = (draw, deliver)  # an existing key keeps its place in the queue
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="tbx-charts", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
             self._cond.notify()
 
@@ -68,5 +79,54 @@ class ChartRenderer:
                     self._busy = False
 
 
-#: The one render thread of the process (plotext's figure is global to the process).
+#: The render thread of the scalar charts (plotext's figure is global to the process).
 RENDERER = ChartRenderer()
+#: The render thread of the other views (plotext users among them hold PLOTEXT_LOCK).
+VIEWS_RENDERER = ChartRenderer("tbx-views")
+
+
+class Frames(Generic[T]):
+    """One widget's latest frame, drawn on :data:`VIEWS_RENDERER`, keyed by its inputs.
+
+    :meth:`get` answers at once: the frame for ``key`` if it is there, else the previous frame
+    (or None) while the new one is drawn; only the newest key asked for is drawn. The widget
+    passes each :class:`FrameReady` it receives to :meth:`deliver` and refreshes when it says so.
+    An exception raised while drawing is handed over as the frame.
+    """
+
+    def __init__(self, widget: Widget, renderer: ChartRenderer = VIEWS_RENDERER) -> None:
+        self.widget = widget
+        self.renderer = renderer
+        self.key: Hashable | None = None
+        self.frame: T | Exception | None = None
+        self.wanted: Hashable | None = None
+
+    def get(self, key: Hashable, draw: Callable[[], T]) -> T | Exception | None:
+        if key == self.key:  # back to the frame shown: whatever is on its way is stale
+            if self.wanted != key:
+                self.wanted = key
+                self.renderer.cancel(self.widget)
+            return self.frame
+        if key != self.wanted:
+            self.wanted = key
+            widget = self.widget
+            self.renderer.submit(
+                widget, draw, lambda frame: widget.post_message(FrameReady(key, frame))
+            )
+        return self.frame
+
+    @property
+    def pending(self) -> bool:
+        """A frame was asked for and is not there yet."""
+        return self.wanted is not None and self.wanted != self.key
+
+    def deliver(self, message: FrameReady) -> bool:
+        """Keep the frame if it is the newest asked for; True when the widget should refresh."""
+        message.stop()
+        if message.key != self.wanted:
+            return False  # stale: a newer frame is on its way
+        self.key, self.frame = message.key, message.frame
+        return True
+
+    def cancel(self) -> None:
+        self.renderer.cancel(self.widget)

@@ -21,6 +21,8 @@ class AppSettings:
     sixel_limit: tuple[int, int] | None = None
     #: inside tmux: graphics go through its passthrough
     tmux: bool = False
+    #: whether that tmux passes graphics through (its allow-passthrough; None: not asked)
+    tmux_passthrough: bool | None = None
     #: colours on (off with NO_COLOR: runs are then told apart by their markers)
     color: bool = True
     #: what the status bar calls the logdir

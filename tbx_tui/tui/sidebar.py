@@ -42,6 +42,8 @@ class RunTree(Tree[str]):
         self.guide_depth = 2
         self._shape: tuple[str, ...] = ()
         self._by_path: dict[str, TreeNode[str]] = {}
+        #: Folders the user collapsed: they stay collapsed when the tree is rebuilt.
+        self._collapsed: set[str] = set()
 
     def on_mount(self) -> None:
         settings = settings_of(self.app)
@@ -89,9 +91,17 @@ class RunTree(Tree[str]):
             if extra == 0 or shown + extra > room:
                 break
             for node in level:
-                node.expand()
+                if node.data not in self._collapsed:
+                    node.expand()
             shown += extra
-            level = [c for n in level for c in n.children]
+            level = [c for n in level if n.is_expanded for c in n.children]
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[str]) -> None:
+        if event.node.data:
+            self._collapsed.add(event.node.data)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[str]) -> None:
+        self._collapsed.discard(event.node.data or "")
 
     def _runs_under(self, path: str) -> list[str]:
         if path == "":

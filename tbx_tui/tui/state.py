@@ -6,12 +6,16 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tbx_tui.read import health
-from tbx_tui.read.runview import RunView
 from tbx_tui.term import termcaps
 from tbx_tui.term.termcaps import run_marker
-from tbx_tui.view import palette, plot
+from tbx_tui.view import palette
+from tbx_tui.view.options import X_MODES, Options  # not view.plot: no plotext before 1st frame
+
+if TYPE_CHECKING:
+    from tbx_tui.read.runview import RunView
 
 SMOOTHING_STEP = 0.1
 #: A run watched growing that then writes nothing for this long is marked stalled.
@@ -50,9 +54,8 @@ class ViewState:
     hidden: set[str] = field(default_factory=set)
     tag_re: re.Pattern[str] | None = None
     run_re: re.Pattern[str] | None = None
-    options: plot.Options = field(default_factory=plot.Options)
+    options: Options = field(default_factory=Options)
     watch_mode: str = "starting"
-    last_update: float | None = None
     loaded: bool = False
     #: While a long first load goes on: (bytes read, bytes seen); None once everything is read.
     progress: tuple[int, int] | None = None
@@ -162,7 +165,7 @@ class ViewState:
         self.set_options(smoothing=value)
 
     def cycle_x(self) -> None:
-        modes = plot.X_MODES
+        modes = X_MODES
         self.set_options(x_mode=modes[(modes.index(self.options.x_mode) + 1) % len(modes)])
 
     def toggle_runs(self, names: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""The one-line header: logdir, run and point counts, watching mode, last update, options."""
+"""The one-line header: logdir, run and point counts, watching mode, when the newest data was
+written, options."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt
+
+
+def data_time(when: float, now: float) -> str:
+    """``when`` as local time: H:MM:SS today, with the date on other days (``t=<number>`` when
+    it can be no date)."""
+    if numfmt.timestamp(when, "%Y-%m-%d") == numfmt.timestamp(now, "%Y-%m-%d"):
+        return numfmt.timestamp(when, "%H:%M:%S")
+    return numfmt.timestamp(when, "%Y-%m-%d %H:%M")
 
 
 class StatusBar(Static):
@@ -41,9 +50,9 @@ class StatusBar(Static):
                 done, seen = s.progress
                 pct = 100 * done // max(seen, 1)
                 text.append(f" · reading {pct}% of {seen / 1e6:,.0f} MB", style="bold yellow")
-            if s.last_update is not None:
-                stamp = numfmt.timestamp(s.last_update, "%H:%M:%S")
-                text.append(f" · {stamp}", style="dim")
+            newest = max((r.last_wall_time for r in s.runs.values()), default=0.0)
+            if newest > 0:  # when the newest data was written, not when it was read
+                text.append(f" · last data {data_time(newest, s.clock())}", style="dim")
         o = s.options
         flags = [f"smooth {o.smoothing:.2f}", f"x {o.x_mode}"]
         if o.log_y:

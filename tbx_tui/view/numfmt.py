@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 import time
 
-import numpy as np
 import orjson
 
 #: Unix times of 0001-01-01 and 10000-01-01: a date outside them cannot be formatted.
@@ -39,7 +39,7 @@ def compact_number(value: float | int | None, digits: int = 5) -> str:
     """A short human spelling: ``4242.5``, ``1.23e-05``, ``nan``, ``inf``, ``-inf``, ``-``."""
     if value is None:
         return "-"
-    if isinstance(value, int | np.integer):
+    if isinstance(value, numbers.Integral):  # int and numpy's integers (no numpy import)
         return str(int(value))
     return compact(float(value), digits)
 

@@ -17,14 +17,15 @@ from dataclasses import dataclass, replace
 from importlib.metadata import version
 
 import numpy as np
-import plotext as plt
 
 from tbx_tui.term.termcaps import to_ascii
 from tbx_tui.view import histo, numfmt, ticks
 from tbx_tui.view.downsample import downsample
+from tbx_tui.view.options import X_MODES as X_MODES  # re-exported: callers say plot.X_MODES
+from tbx_tui.view.options import Options as Options
+from tbx_tui.view.plotextload import plotext as plt
 from tbx_tui.view.smoothing import ema
 
-X_MODES = ("step", "relative", "wall")
 _BACKGROUND = re.compile(r"\x1b\[48;[0-9;]*m")
 _AXIS_GREY = 244
 RAW_BEHIND_MAX_RUNS = 12
@@ -43,14 +44,6 @@ def buckets_for(width: int, runs: int) -> int:
     if runs > RAW_BEHIND_MAX_RUNS:
         buckets = min(buckets, max(8, MANY_RUNS_POINTS // (2 * runs)))
     return buckets
-
-
-@dataclass(frozen=True)
-class Options:
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
 
 
 @dataclass(frozen=True)
@@ -383,6 +376,23 @@ def _shade(rgb: tuple[int, int, int], f: float) -> tuple[int, int, int]:
 
 #: How strongly each band line is drawn: the median full, min/max faintest.
 _BAND_WEIGHT = (0.35, 0.5, 0.65, 0.8, 1.0, 0.8, 0.65, 0.5, 0.35)
+#: How strongly the area between two neighbouring band lines is shaded (with colour only).
+_FILL_WEIGHT = (0.2, 0.32, 0.45, 0.58, 0.58, 0.45, 0.32, 0.2)
+
+
+def band_fill_colors(rgb: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """The shade of each area between two band lines of :func:`distribution`, bottom up."""
+    return [_shade(rgb, w) for w in _FILL_WEIGHT]
+
+
+def _zigzag(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, samples: int) -> Line:
+    """A path that fills the area between ``lo`` and ``hi`` over ``x``: a vertical stroke at each
+    of ``samples`` x positions, joined alternately at the bottom and the top."""
+    xs = np.linspace(float(x[0]), float(x[-1]), samples)
+    ylo, yhi = np.interp(xs, x, lo), np.interp(xs, x, hi)
+    up = np.arange(samples) % 2 == 0
+    first, second = np.where(up, ylo, yhi), np.where(up, yhi, ylo)
+    return Line(np.repeat(xs, 2), np.stack([first, second], axis=1).ravel(), (0, 0, 0))
 
 
 def distribution(
@@ -394,11 +404,26 @@ def distribution(
     color: bool = True,
     ascii: bool = False,
 ) -> str:
-    """TensorBoard's distribution chart: one line per percentile band of
-    :data:`tbx_tui.view.histo.BAND_BPS` over steps, the median strongest."""
+    """TensorBoard's distribution chart of the percentile bands of
+    :data:`tbx_tui.view.histo.BAND_BPS` over steps. With colour: the areas between neighbouring
+    band lines shaded (:func:`band_fill_colors`, darkest outside) under the median line; without:
+    one line per band, the median strongest."""
     lines = []
     steps = np.asarray(steps, dtype=np.float64)
-    for i in range(bands.shape[1] if bands.ndim == 2 else 0):
-        w = _BAND_WEIGHT[i] if len(histo.BAND_BPS) == bands.shape[1] else 1.0
-        lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
+    count = bands.shape[1] if bands.ndim == 2 else 0
+    full = count == len(histo.BAND_BPS)
+    finite = np.isfinite(bands).all(axis=1) if count else np.zeros(0, bool)
+    if color and not ascii and full and finite.sum() > 1:
+        x, b = steps[finite], bands[finite]
+        order = np.argsort(x, kind="stable")
+        x, b = x[order], b[order]
+        for i, shade in enumerate(band_fill_colors(rgb)):
+            fill = _zigzag(x, b[:, i], b[:, i + 1], 2 * max(1, width))
+            lines.append(Line(fill.x, fill.y, shade))
+        median = count // 2
+        lines.append(Line(steps, bands[:, median], _shade(rgb, _BAND_WEIGHT[median])))
+    else:
+        for i in range(count):
+            w = _BAND_WEIGHT[i] if full else 1.0
+            lines.append(Line(steps, bands[:, i], _shade(rgb, w)))
     return render_lines(lines, width, height, color=color, x_format=numfmt.step_axis, ascii=ascii)

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import EntryView
 from tbx_tui.view import histo, numfmt, plot, waterfall
@@ -41,45 +43,79 @@ def waterfall_text(wf: waterfall.Waterfall, color: bool) -> Text:
     return out
 
 
+def draw_histograms(
+    points: list, mode: str, width: int, height: int, rgb, color: bool, unicode: bool
+) -> Text:
+    """One tag's histograms over steps as a waterfall or a distribution chart; on a render
+    thread (``points`` is a snapshot: immutable step and data of each point)."""
+    if mode == "waterfall":
+        data, steps = [p.data for p in points], [p.step for p in points]
+        return waterfall_text(waterfall.render(data, steps, width, height, unicode=unicode), color)
+    steps_x = np.array([p.step for p in points], dtype=np.float64)
+    bands = histo.bands([p.data for p in points])
+    ansi = plot.distribution(steps_x, bands, width, height - 1, rgb, color, ascii=not unicode)
+    chart = Text.from_ansi(ansi, no_wrap=True, end="")
+    return Text("\n", no_wrap=True, end="").join([distribution_legend(rgb, color, unicode), chart])
+
+
+#: The percentile ranges shaded by the distribution chart, outside in (TensorBoard's bands:
+#: min/max, then 1.5, 1 and 0.5 standard deviations of a normal distribution).
+BAND_NAMES = ("min–max", "7–93%", "16–84%", "31–69%")
+
+
+def distribution_legend(rgb, color: bool, unicode: bool) -> Text:
+    """Which shade (with colour) or which line (without) is which percentile."""
+    if not color or not unicode:
+        return Text(
+            "lines, bottom to top: min, 7%, 16%, 31%, median, 69%, 84%, 93%, max", style="dim"
+        )
+    out = Text(no_wrap=True, end="")
+    shades = plot.band_fill_colors(rgb)
+    for name, shade in zip(BAND_NAMES, shades, strict=False):
+        out.append("█", style="#{:02x}{:02x}{:02x}".format(*shade))
+        out.append(f" {name}  ")
+    out.append("━", style="#{:02x}{:02x}{:02x}".format(*rgb))
+    out.append(" median")
+    return out
+
+
 class HistogramBody(Widget):
-    """Draws the current entry of its :class:`HistogramView` at its size."""
+    """Draws the current entry of its :class:`HistogramView` at its size, on a render thread
+    (the previous drawing stays until the new one is ready)."""
 
     DEFAULT_CSS = "HistogramBody { height: 1fr; padding: 0 1; }"
 
     def __init__(self, view: HistogramView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self._key: tuple | None = None
-        self._text: Text | None = None
+        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         view = self.view
         points = view.points()
         width, height = self.content_size.width, self.content_size.height
-        color = settings_of(self.app).color
-        key = (view.current, len(points), view.mode, width, height, color, view.unicode)
-        if key == self._key and self._text is not None:
-            return self._text
-        if not points:
-            text = Text("")
-        elif view.mode == "waterfall":
-            wf = waterfall.render(
-                [p.data for p in points],
-                [p.step for p in points],
-                width,
-                height,
-                unicode=view.unicode,
-            )
-            text = waterfall_text(wf, color)
-        else:
-            steps = np.array([p.step for p in points], dtype=np.float64)
-            bands = histo.bands([p.data for p in points])
-            rgb = view.run_color((255, 152, 0))
-            ascii = not view.unicode
-            ansi = plot.distribution(steps, bands, width, height, rgb, color, ascii=ascii)
-            text = Text.from_ansi(ansi, no_wrap=True, end="")
-        self._key, self._text = key, text
-        return text
+        if not points or width < 1 or height < 1:
+            return Text("")
+        color, mode, unicode = settings_of(self.app).color, view.mode, view.unicode
+        rgb = view.run_color((255, 152, 0))
+        last = points[-1]
+        key: tuple = (view.current, len(points), last.step, id(last.data), mode, width, height)
+        key = (*key, color, unicode, rgb)
+        frame = self.frames.get(
+            key, lambda: draw_histograms(points, mode, width, height, rgb, color, unicode)
+        )
+        if frame is None:
+            return Text("drawing…", style="dim")
+        if isinstance(frame, Exception):
+            return Text(f"cannot draw these histograms: {frame!r}", style="red")
+        return frame
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()
 
 
 class HistogramView(EntryView):

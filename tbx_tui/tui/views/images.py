@@ -2,7 +2,8 @@
 
 Drawn as truecolor half-blocks or ASCII in any terminal, and as sixel or kitty graphics when the
 app was started with (or detected) one of those modes. Images are decoded lazily, on display,
-through the bounded cache of :mod:`tbx_tui.view.imagecells`.
+through the bounded cache of :mod:`tbx_tui.view.imagecells`, and decoded, laid out and encoded
+on a render thread: a big image never holds up a key press.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tbx_tui.term import termgraphics
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import imagecells
@@ -46,37 +49,46 @@ def cells_text(cells: imagecells.Cells, color: bool) -> Text:
     return out
 
 
+def draw_cells(info, width: int, height: int, mode: str, color: bool) -> Text:
+    """The image of ``info`` as cells of ``mode`` fitting ``width`` x ``height`` (decoded through
+    the bounded cache); runs on a render thread."""
+    return cells_text(imagecells.to_cells(imagecells.load_image(info), width, height, mode), color)
+
+
 class ImageBody(Widget):
-    """The selected image as cells (half-blocks or ASCII)."""
+    """The selected image as cells (half-blocks or ASCII), decoded and laid out on a render
+    thread; the previous image stays until the new one is ready."""
 
     DEFAULT_CSS = "ImageBody { height: 1fr; padding: 0 1; }"
 
     def __init__(self, view: ImageView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self._key: tuple | None = None
-        self._text: Text | None = None
+        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         info = self.view.image_info()
         width, height = self.content_size.width, self.content_size.height
-        mode = self.view.cell_mode
-        color = settings_of(self.app).color
-        if mode == "halfblock" and not color:
-            mode = "ascii"
-        key = (info, width, height, mode, color)
-        if key == self._key and self._text is not None:
-            return self._text
+        note = self.view.note()
+        if note and self.view.current is not None:
+            height -= 1  # the note goes on the first line, the image under it
         if info is None or width < 1 or height < 1:
-            text = Text("")
-        else:
-            try:
-                img = imagecells.load_image(info)
-                text = cells_text(imagecells.to_cells(img, width, height, mode), color)
-            except Exception as exc:  # a damaged image must not break the view
-                text = Text(f"cannot decode this image: {exc}", style="dim")
-        self._key, self._text = key, text
-        return text
+            return Text(note, style="dim")
+        mode, color = self.view.cell_mode, settings_of(self.app).color
+        key = (info, width, height, mode, color)
+        frame = self.frames.get(key, lambda: draw_cells(info, width, height, mode, color))
+        if frame is None:
+            frame = Text("decoding…", style="dim")
+        elif isinstance(frame, Exception):  # a damaged image must not break the view
+            frame = Text(f"cannot decode this image: {frame}", style="dim")
+        return Text("\n").join([Text(note, style="yellow"), frame]) if note else frame
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()
 
 
 class GraphicsBody(Widget):
@@ -85,6 +97,7 @@ class GraphicsBody(Widget):
     Every line of the widget is painted blank in its background first (a terminal drops the
     sixel pixels under cells written over, so this wipes the previous image and whatever the
     previous view left there), and the graphics sequence goes at the end of the last line drawn.
+    The sequence is encoded on a render thread; the lines stay blank until it is ready.
     """
 
     DEFAULT_CSS = "GraphicsBody { height: 1fr; }"
@@ -102,38 +115,32 @@ class GraphicsBody(Widget):
         self.protocol = protocol
         self.tmux = tmux
         self.sixel_limit = sixel_limit
-        self._key: tuple | None = None
-        self._seq = ""
+        self.frames: Frames[str] = Frames(self)
 
     def cell_size(self) -> tuple[int, int]:
         """Pixels per cell: the terminal's when it reports them, else :data:`CELL_PX`."""
         return termgraphics.cell_pixels() or CELL_PX
 
-    def sequence(self, cols: int, rows: int, cell: tuple[int, int] | None = None) -> str:
-        info = self.view.image_info()
-        cell = cell or CELL_PX
-        key = (info, cols, rows, cell, self.sixel_limit)
-        if key == self._key:
-            return self._seq
+    def encode(self, info, cols: int, rows: int, cell: tuple[int, int] = CELL_PX) -> str:
+        """The graphics sequence of the image ``info`` in ``cols`` x ``rows`` cells of ``cell``
+        pixels ("" when nothing fits); runs on a render thread (reads no widget state)."""
+        if info is None or cols <= 0 or rows <= 0:
+            return ""
+        img = imagecells.load_image(info)
         seq = ""
-        if info is not None and cols > 0 and rows > 0:
-            img = imagecells.load_image(info)
-            if self.protocol == "sixel":
-                w, h = termgraphics.sixel_size(img.size, cols, rows, cell, self.sixel_limit)
-                if w and h:
-                    if (w, h) != img.size:  # pixels stay sharp squares when enlarged
-                        up = w > img.width
-                        how = Image.Resampling.NEAREST if up else Image.Resampling.LANCZOS
-                        img = img.convert("RGB").resize((w, h), how)
-                    seq = termgraphics.sixel(img)
-            else:
-                cw, ch = imagecells.fit(img.width, img.height, cols, rows)
-                png = termgraphics.png_bytes(img)
-                seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
-            if seq and self.tmux:
-                seq = termgraphics.tmux_wrap(seq)
-        self._key, self._seq = key, seq
-        return seq
+        if self.protocol == "sixel":
+            w, h = termgraphics.sixel_size(img.size, cols, rows, cell, self.sixel_limit)
+            if w and h:
+                if (w, h) != img.size:  # pixels stay sharp squares when enlarged
+                    up = w > img.width
+                    how = Image.Resampling.NEAREST if up else Image.Resampling.LANCZOS
+                    img = img.convert("RGB").resize((w, h), how)
+                seq = termgraphics.sixel(img)
+        else:
+            cw, ch = imagecells.fit(img.width, img.height, cols, rows)
+            png = termgraphics.png_bytes(img)
+            seq = termgraphics.kitty_delete(1) + termgraphics.kitty(png, cw, ch, image_id=1)
+        return termgraphics.tmux_wrap(seq) if seq and self.tmux else seq
 
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.size.width
@@ -142,20 +149,29 @@ class GraphicsBody(Widget):
             return []
         try:
             region = self.screen.find_widget(self).visible_region
-            seq = self.sequence(region.width, region.height, self.cell_size())
         except Exception:
             return [blank] * crop.height
-        if not seq:
-            return [blank] * crop.height
+        info, cell = self.view.image_info(), self.cell_size()
+        key = (info, region.width, region.height, cell, self.sixel_limit)
+        frame = self.frames.get(key, lambda: self.encode(info, region.width, region.height, cell))
+        if self.frames.key != key or not isinstance(frame, str) or not frame:
+            return [blank] * crop.height  # nothing to draw, or not encoded yet
         # the last line: blank cells, then the image from the widget's top-left corner (drawn
         # after every blank line above it), then the cursor back to where the line ended
         segments = [
             *blank,
             Segment(Control.move_to(region.x, region.y).segment.text, _NULL),
-            Segment(seq, _NULL, control=((ControlType.CURSOR_FORWARD, 0),)),
+            Segment(frame, _NULL, control=((ControlType.CURSOR_FORWARD, 0),)),
             Segment(Control.move_to(region.right, region.bottom).segment.text, _NULL),
         ]
         return [blank] * (crop.height - 1) + [Strip(segments, cell_length=width)]
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()
 
 
 class ImageView(SteppedView):
@@ -184,11 +200,39 @@ class ImageView(SteppedView):
         return "halfblock" if mode == "auto" else mode
 
     @property
+    def graphics_blocked(self) -> bool:
+        """sixel/kitty asked for inside a tmux that does not pass them through."""
+        blocked = settings_of(self.app).tmux_passthrough is False
+        return blocked and self.mode in ("sixel", "kitty")
+
+    @property
+    def drawn_mode(self) -> str:
+        """What the body draws: sixel, kitty, halfblock, ascii (asked for, or half-blocks
+        without colour) or none."""
+        mode = self.mode
+        if mode in ("sixel", "kitty") and not self.graphics_blocked:
+            return mode
+        if mode == "none":
+            return mode
+        return "ascii" if mode == "ascii" or not settings_of(self.app).color else "halfblock"
+
+    @property
     def cell_mode(self) -> str:
-        return "ascii" if self.mode == "ascii" else "halfblock"
+        return "ascii" if self.drawn_mode == "ascii" else "halfblock"
+
+    def note(self) -> str:
+        """Why the images look the way they do, when it is not what was asked for."""
+        if self.mode == "none":
+            return "images are off (--images none)"
+        if self.graphics_blocked:
+            return (
+                f"{self.mode} needs tmux's passthrough (tmux set -g allow-passthrough on); "
+                "drawing half-blocks"
+            )
+        return ""
 
     def compose_body(self) -> ComposeResult:
-        mode = self.mode
+        mode = self.drawn_mode
         if mode in ("sixel", "kitty"):
             settings = settings_of(self.app)
             yield GraphicsBody(self, mode, tmux=settings.tmux, sixel_limit=settings.sixel_limit)
@@ -220,7 +264,7 @@ class ImageView(SteppedView):
             text += f" · image {min(self.image_index, k - 1) + 1}/{k}"
         if info is not None:
             text += f" · {info.width}x{info.height}"
-        return text + f" · {self.mode}"
+        return text + f" · {self.drawn_mode}"
 
     def show(self) -> None:
         for body in self.query("ImageBody, GraphicsBody"):

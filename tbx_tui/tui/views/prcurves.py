@@ -9,39 +9,57 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tbx_tui.tui.messages import FrameReady
+from tbx_tui.tui.render import Frames
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import plot, prcurve
 
 
+def draw_curve(data, rgb: tuple[int, int, int], width: int, height: int, color: bool, ascii: bool):
+    """The PR curve of one step's ``data``, ``width`` x ``height`` cells; on a render thread."""
+    c = prcurve.curve(data)
+    if not len(c.recall):
+        return Text("no threshold with a positive prediction", style="dim")
+    line = plot.Line(c.recall, c.precision, rgb)
+    ansi = plot.render_lines(
+        [line], width, height, xlim=(0.0, 1.0), ylim=(0.0, 1.0), color=color, ascii=ascii
+    )
+    return Text.from_ansi(ansi, no_wrap=True, end="")
+
+
 class PRBody(Widget):
+    """The curve of the shown step, drawn on a render thread (the previous curve stays until
+    the new one is ready)."""
+
     DEFAULT_CSS = "PRBody { height: 1fr; padding: 0 1; }"
 
     def __init__(self, view: PRCurveView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         point = self.view.current_point()
         if point is None:
             return Text("")
-        c = prcurve.curve(point.data)
-        if not len(c.recall):
-            return Text("no threshold with a positive prediction", style="dim")
         rgb = self.view.run_color((66, 165, 245))
         w, h = self.content_size.width, self.content_size.height
-        line = plot.Line(c.recall, c.precision, rgb)
-        settings = settings_of(self.app)
-        ansi = plot.render_lines(
-            [line],
-            w,
-            h,
-            xlim=(0.0, 1.0),
-            ylim=(0.0, 1.0),
-            color=settings.color,
-            ascii=settings.ascii,
-        )
-        return Text.from_ansi(ansi, no_wrap=True, end="")
+        color, ascii = settings_of(self.app).color, settings_of(self.app).ascii
+        key = (self.view.current, point.step, id(point.data), rgb, w, h, color, ascii)
+        frame = self.frames.get(key, lambda: draw_curve(point.data, rgb, w, h, color, ascii))
+        if frame is None:
+            return Text("drawing…", style="dim")
+        if isinstance(frame, Exception):
+            return Text(f"cannot draw this curve: {frame!r}", style="red")
+        return frame
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()
 
 
 class PRCurveView(SteppedView):

@@ -1,0 +1,38 @@
+"""The app paints before the heavy modules load: importing it (what ``tbx-top`` does before its
+first frame) pulls in none of plotext, matplotlib, PIL, numpy or the reader; they load on
+workers once the first frame is on screen."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+HEAVY = ["plotext", "matplotlib", "PIL", "numpy", "google.protobuf", "tbx_tui.read.logdir"]
+
+
+def modules_after(code: str) -> set[str]:
+    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_the_app_module_imports_nothing_heavy():
+    loaded = modules_after(
+        "import tbx_tui.cli, tbx_tui.tui.launch, tbx_tui.term.termgraphics\n"
+        "from tbx_tui.tui.app import create_app\n"
+        "create_app('.')"
+    )
+    assert "textual" in loaded
+    assert not [name for name in HEAVY if name in loaded]
+
+
+def test_plot_imports_plotext_without_its_documentation():
+    loaded = modules_after("import tbx_tui.view.plot")
+    assert "plotext" in loaded and "plotext._doc.doc" not in loaded

@@ -1,0 +1,57 @@
+"""The views draw off the UI thread: a key is handled while a big image is still being decoded
+and encoded, and the frame shown in the end is the one of the newest request."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+from textual import events
+
+from tbx_tui import SummaryWriter
+from tbx_tui.tui.render import VIEWS_RENDERER
+from tbx_tui.tui.views.images import GraphicsBody, ImageView
+from tests.conftest import wait_for
+from tests.views_harness import ViewHarness
+
+pytestmark = pytest.mark.app
+
+
+def test_keys_are_handled_while_a_big_image_encodes(tmp_path):
+    rng = np.random.default_rng(0)
+    with SummaryWriter(str(tmp_path / "run")) as w:
+        for step in range(2):  # noise: the slowest kind of image to decode and encode
+            w.add_image(
+                "big", rng.integers(0, 256, (900, 1200, 3), np.uint8), step, dataformats="HWC"
+            )
+
+    async def until(condition) -> bool:
+        """Poll without Pilot's pause, which waits for the whole process (the render thread
+        included) to go idle."""
+        for _ in range(2000):
+            if condition():
+                return True
+            await asyncio.sleep(0.005)
+        return condition()
+
+    async def go() -> None:
+        app = ViewHarness(str(tmp_path), ImageView, images="sixel")
+        async with app.run_test(size=(160, 48)) as pilot:
+            view = app.query_one(ImageView)
+            body = app.query_one(GraphicsBody)
+            await pilot.pause()
+            assert await wait_for(pilot, lambda: body.frames.key is not None)
+            newest = body.frames.key
+            # the older step: its image is decoded, resized and encoded on the render thread
+            app.post_message(events.Key("h", "h"))
+            assert await until(lambda: body.frames.pending)  # asked for on the repaint
+            app.post_message(events.Key("l", "l"))  # answered while that encoding runs
+            assert await until(lambda: view.step_index == -1)
+            assert not VIEWS_RENDERER.idle(), "the key waited for the encoding"
+            # the older step's frame, when it comes, is stale: the newest one stays
+            assert await until(VIEWS_RENDERER.idle)
+            await pilot.pause()
+            assert body.frames.key == newest and "\x1bP0;1;0q" in body.frames.frame
+
+    asyncio.run(go())
