@@ -21,12 +21,13 @@ from tbx_tui.tui.app import create_app
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.registry import VIEWS
+from tests.conftest import CORPUS as CORPUS_PATH
 from tests.conftest import FROZEN_NOW, loaded, screen_text
 from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app
 
-CORPUS = "tests/data/corpus"
+CORPUS = str(CORPUS_PATH)
 
 
 def run(coro) -> None:
