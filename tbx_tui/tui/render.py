@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+from rich.text import Text
 from textual.widget import Widget
 
 from tbx_tui.tui.messages import FrameReady
@@ -130,3 +131,28 @@ class Frames(Generic[T]):
 
     def cancel(self) -> None:
         self.renderer.cancel(self.widget)
+
+
+class FramedBody(Widget):
+    """A view's body whose picture is drawn on :data:`VIEWS_RENDERER` through :attr:`frames`
+    (the previous picture stays until the new one is ready)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.frames: Frames[Any] = Frames(self)
+
+    @staticmethod
+    def shown(frame: Text | Exception | None, what: str) -> Text:
+        """The frame, or what to show while it is drawn or when drawing it failed."""
+        if frame is None:
+            return Text("drawing…", style="dim")
+        if isinstance(frame, Exception):
+            return Text(f"cannot draw {what}: {frame!r}", style="red")
+        return frame
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        if self.frames.deliver(message):
+            self.refresh()
+
+    def on_unmount(self) -> None:
+        self.frames.cancel()

@@ -8,10 +8,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widget import Widget
 
-from tbx_tui.tui.messages import FrameReady
-from tbx_tui.tui.render import Frames
+from tbx_tui.tui.render import FramedBody
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import EntryView
 from tbx_tui.view import histo, numfmt, plot, waterfall
@@ -79,7 +77,7 @@ def distribution_legend(rgb, color: bool, unicode: bool) -> Text:
     return out
 
 
-class HistogramBody(Widget):
+class HistogramBody(FramedBody):
     """Draws the current entry of its :class:`HistogramView` at its size, on a render thread
     (the previous drawing stays until the new one is ready)."""
 
@@ -88,7 +86,6 @@ class HistogramBody(Widget):
     def __init__(self, view: HistogramView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         view = self.view
@@ -104,18 +101,7 @@ class HistogramBody(Widget):
         frame = self.frames.get(
             key, lambda: draw_histograms(points, mode, width, height, rgb, color, unicode)
         )
-        if frame is None:
-            return Text("drawing…", style="dim")
-        if isinstance(frame, Exception):
-            return Text(f"cannot draw these histograms: {frame!r}", style="red")
-        return frame
-
-    def on_frame_ready(self, message: FrameReady) -> None:
-        if self.frames.deliver(message):
-            self.refresh()
-
-    def on_unmount(self) -> None:
-        self.frames.cancel()
+        return self.shown(frame, "these histograms")
 
 
 class HistogramView(EntryView):

@@ -18,11 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tbx_tui.term import termgraphics
-from tbx_tui.tui.messages import FrameReady
-from tbx_tui.tui.render import Frames
+from tbx_tui.tui.render import FramedBody
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import imagecells
@@ -55,7 +53,7 @@ def draw_cells(info, width: int, height: int, mode: str, color: bool) -> Text:
     return cells_text(imagecells.to_cells(imagecells.load_image(info), width, height, mode), color)
 
 
-class ImageBody(Widget):
+class ImageBody(FramedBody):
     """The selected image as cells (half-blocks or ASCII), decoded and laid out on a render
     thread; the previous image stays until the new one is ready."""
 
@@ -64,7 +62,6 @@ class ImageBody(Widget):
     def __init__(self, view: ImageView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         info = self.view.image_info()
@@ -83,15 +80,8 @@ class ImageBody(Widget):
             frame = Text(f"cannot decode this image: {frame}", style="dim")
         return Text("\n").join([Text(note, style="yellow"), frame]) if note else frame
 
-    def on_frame_ready(self, message: FrameReady) -> None:
-        if self.frames.deliver(message):
-            self.refresh()
 
-    def on_unmount(self) -> None:
-        self.frames.cancel()
-
-
-class GraphicsBody(Widget):
+class GraphicsBody(FramedBody):
     """The selected image as sixel or kitty graphics, written where the widget is on screen.
 
     Every line of the widget is painted blank in its background first (a terminal drops the
@@ -115,7 +105,6 @@ class GraphicsBody(Widget):
         self.protocol = protocol
         self.tmux = tmux
         self.sixel_limit = sixel_limit
-        self.frames: Frames[str] = Frames(self)
 
     def cell_size(self) -> tuple[int, int]:
         """Pixels per cell: the terminal's when it reports them, else :data:`CELL_PX`."""
@@ -165,13 +154,6 @@ class GraphicsBody(Widget):
             Segment(Control.move_to(region.right, region.bottom).segment.text, _NULL),
         ]
         return [blank] * (crop.height - 1) + [Strip(segments, cell_length=width)]
-
-    def on_frame_ready(self, message: FrameReady) -> None:
-        if self.frames.deliver(message):
-            self.refresh()
-
-    def on_unmount(self) -> None:
-        self.frames.cancel()
 
 
 class ImageView(SteppedView):

@@ -7,10 +7,8 @@ import math
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widget import Widget
 
-from tbx_tui.tui.messages import FrameReady
-from tbx_tui.tui.render import Frames
+from tbx_tui.tui.render import FramedBody
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
 from tbx_tui.view import plot, prcurve
@@ -28,7 +26,7 @@ def draw_curve(data, rgb: tuple[int, int, int], width: int, height: int, color: 
     return Text.from_ansi(ansi, no_wrap=True, end="")
 
 
-class PRBody(Widget):
+class PRBody(FramedBody):
     """The curve of the shown step, drawn on a render thread (the previous curve stays until
     the new one is ready)."""
 
@@ -37,7 +35,6 @@ class PRBody(Widget):
     def __init__(self, view: PRCurveView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
-        self.frames: Frames[Text] = Frames(self)
 
     def render(self) -> Text:
         point = self.view.current_point()
@@ -48,18 +45,7 @@ class PRBody(Widget):
         color, ascii = settings_of(self.app).color, settings_of(self.app).ascii
         key = (self.view.current, point.step, id(point.data), rgb, w, h, color, ascii)
         frame = self.frames.get(key, lambda: draw_curve(point.data, rgb, w, h, color, ascii))
-        if frame is None:
-            return Text("drawing…", style="dim")
-        if isinstance(frame, Exception):
-            return Text(f"cannot draw this curve: {frame!r}", style="red")
-        return frame
-
-    def on_frame_ready(self, message: FrameReady) -> None:
-        if self.frames.deliver(message):
-            self.refresh()
-
-    def on_unmount(self) -> None:
-        self.frames.cancel()
+        return self.shown(frame, "this curve")
 
 
 class PRCurveView(SteppedView):
