@@ -18,22 +18,6 @@ from tbx_tui.writer.values import array_now, check_tag, clean_tag, scalar_now
 
 Summary = summary_pb2.Summary
 
-__all__ = [
-    "audio",
-    "custom_scalars",
-    "histogram",
-    "histogram_raw",
-    "hparams",
-    "image",
-    "image_boxes",
-    "mesh",
-    "pr_curve",
-    "pr_curve_raw",
-    "scalar",
-    "tensor_proto",
-    "text",
-    "video",
-]
 
 
 def _message(data: bytes) -> summary_pb2.Summary:
