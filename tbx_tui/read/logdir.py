@@ -11,6 +11,12 @@ changed: ``cp``, ``scp``, ``open('wb')``) makes its run be read again from scrat
 event files are gone is dropped. Each new :class:`~tbx_tui.read.store.Run` takes its versions from
 a process-wide counter, so a re-read run is always newer than any view of the old one.
 
+Runs are read newest first (the newest modification time of their event files, as listed), so a
+budgeted refresh (the app's first load) shows the runs being written now before old ones. On a
+first load of many bytes, new runs are read side by side in worker processes
+(:mod:`tbx_tui.read.parallel`) while this process reads the newest one itself; the result is the
+same as reading them one after another.
+
 Problems that are not damage inside a file are logdir warnings (:attr:`Logdir.warnings`), each
 said once: a folder that cannot be read ("permission denied: PATH"), a store that cannot be
 reached (retried with a growing delay; runs already read are kept meanwhile).
@@ -22,12 +28,14 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
-from tbx_tui.read.store import Run
+from tbx_tui.read.parallel import Pool, default_workers
+from tbx_tui.read.store import Run, first_version
 from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
 from tbx_tui.tfrecord import record
 
@@ -45,6 +53,9 @@ RETRY_FIRST = 1.0
 RETRY_MAX = 60.0
 #: Logdir warnings kept (each distinct message once).
 MAX_WARNINGS = 100
+#: New runs are read in worker processes when, the newest one left aside, they hold this many
+#: bytes together: below it, starting the workers (about 0.3 s) costs more than it saves.
+PARALLEL_MIN_BYTES = 32 << 20
 
 
 def is_event_file(name: str) -> bool:
@@ -59,6 +70,31 @@ def run_name(folder: str) -> str:
 
 def _under(name: str, folder: str) -> bool:
     return folder == "" or name == folder or name.startswith(folder + "/")
+
+
+def _recency(mtime: object) -> float:
+    """A listed modification time as a number that sorts by time: local listings give
+    nanoseconds, object stores a date string (ISO 8601 or like it); anything else sorts last."""
+    if isinstance(mtime, int | float):
+        return float(mtime)
+    if isinstance(mtime, str):
+        try:
+            return datetime.fromisoformat(mtime).timestamp()
+        except ValueError:
+            try:
+                return float(mtime)
+            except ValueError:
+                return float("-inf")
+    return float("-inf")
+
+
+def newest_first(found: dict[str, list[FileInfo]]) -> list[str]:
+    """Run names, the run whose event files were written most recently first (ties by name)."""
+
+    def key(name: str) -> tuple[float, str]:
+        return (-max((_recency(info.mtime) for info in found[name]), default=float("-inf")), name)
+
+    return sorted(found, key=key)
 
 
 @dataclass
@@ -97,10 +133,24 @@ class Logdir:
     not installed.
     """
 
-    def __init__(self, root: str, storage: Storage | None = None) -> None:
+    def __init__(
+        self,
+        root: str,
+        storage: Storage | None = None,
+        *,
+        workers: int | None = None,
+        parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    ) -> None:
         self.storage = storage if storage is not None else open_storage(os.fspath(root))
         self.root = self.storage.root
         self.remote = self.storage.remote
+        #: Worker processes for first loads (1: read everything here); see tbx_tui.read.parallel.
+        self.workers = workers if workers is not None else default_workers()
+        self.parallel_min_bytes = parallel_min_bytes
+        self._pool: Pool | None = None
+        #: New runs set aside for the workers, which start when this process has read the
+        #: newest run (or its first bytes: the app's first charts must not wait for them).
+        self._set_aside: list[str] = []
         self._runs: dict[str, RunState] = {}
         self._budget = 0
         #: False when the last refresh stopped at its ``max_bytes`` with bytes left unread.
@@ -119,7 +169,7 @@ class Logdir:
 
     @property
     def runs(self) -> dict[str, Run]:
-        """Run name -> Run, in name order."""
+        """Run name -> Run, in name order (runs still being read by a worker are empty)."""
         return {name: self._runs[name].run for name in sorted(self._runs)}
 
     @property
@@ -140,13 +190,21 @@ class Logdir:
             self.warnings.append(message)
         self._unseen.append(message)
 
+    def close(self) -> None:
+        """Stop the worker processes of a first load still going on (a no-op otherwise): call
+        it when the logdir is dropped before :attr:`complete` (the app quitting)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
     def refresh(self, max_bytes: int | None = None, *, wait: bool = True) -> set[str]:
         """Read what is new; return the names of runs that changed (added, grew, gone).
 
-        With ``max_bytes`` it stops after reading about that many bytes (runs and files keep
-        their name order, so the result is as if read in one go) and sets ``complete`` to False
-        when bytes are left: call again to go on. After a failed listing, calls return at once
-        until the retry delay has passed (``wait=False`` tries anyway).
+        With ``max_bytes`` it stops after reading about that many bytes and sets ``complete``
+        to False when bytes are left: call again to go on. Runs are read newest first, each
+        run's files in name order, so the result is as if read in one go. After a failed
+        listing, calls return at once until the retry delay has passed (``wait=False`` tries
+        anyway).
         """
         self._budget = max_bytes if max_bytes is not None else 1 << 62
         self.complete = True
@@ -167,10 +225,19 @@ class Logdir:
             if name not in found and not hidden:  # under an unreadable folder: kept as it was
                 del self._runs[name]
                 changed.add(name)
+        order = newest_first(found)
         if self.remote:  # fetch every new range at once: concurrent requests, one round trip
-            self.storage.prefetch(self._planned_reads(found))
+            self.storage.prefetch(self._planned_reads(found, order))
+        elif self._pool is None and not self._set_aside:
+            self._set_aside_for_workers(found, order, changed)
+        elif self._set_aside:  # set aside by an earlier refresh that ran out of budget
+            self._start_workers(found)
         try:
-            for name in sorted(found):
+            changed |= self._adopt(found, block=False)
+            elsewhere = set(self._set_aside) | (self._pool.pending if self._pool else set())
+            for name in order:
+                if name in elsewhere:
+                    continue
                 files = found[name]
                 state = self._runs.get(name)
                 if state is None:
@@ -178,21 +245,84 @@ class Logdir:
                     changed.add(name)
                 if self._read_run(state, files):
                     changed.add(name)
+            if self._set_aside and self._budget > 0:
+                self._start_workers(found)
+            while self._pool is not None and self._pool.pending and self._budget > 0:
+                changed |= self._adopt(found, block=True)
         except StorageError as exc:  # the store went away mid-refresh: what was read is kept
             self._failed(exc)
             self.complete = True
         else:
             self._failures = 0
-        self.bytes_seen = sum(
-            fs.size for state in self._runs.values() for fs in state.files.values()
+        if self._set_aside or (self._pool is not None and self._pool.pending):
+            self.complete = False
+        else:
+            self.close()
+        self.bytes_seen = sum(info.size for files in found.values() for info in files) + sum(
+            fs.size
+            for name, state in self._runs.items()
+            if name not in found
+            for fs in state.files.values()
         )
         return changed
 
-    def _planned_reads(self, found: dict[str, list[FileInfo]]) -> list[tuple[str, int, int]]:
+    def _set_aside_for_workers(
+        self, found: dict[str, list[FileInfo]], order: list[str], changed: set[str]
+    ) -> None:
+        """Set the new runs but the newest aside for worker processes, when they hold enough
+        bytes to pay for starting them; the newest is read here, so it shows first."""
+        if self.workers < 2:
+            return
+        jobs = [name for name in order if name not in self._runs][1:]
+        total = sum(info.size for name in jobs for info in found[name])
+        if len(jobs) < 2 or total < self.parallel_min_bytes:
+            return
+        for name in jobs:
+            self._runs[name] = RunState(Run(name))  # listed now, filled when its worker is done
+            changed.add(name)
+        self._set_aside = jobs
+
+    def _start_workers(self, found: dict[str, list[FileInfo]]) -> None:
+        """Start the workers on the runs set aside (newest first), as listed now."""
+        jobs = [name for name in self._set_aside if name in found and name in self._runs]
+        self._set_aside = []
+        work = [(name, read_new_run, (self.root, name, found[name])) for name in jobs]
+        if work:
+            self._pool = Pool(min(self.workers, len(work)), work)
+
+    def _adopt(self, found: dict[str, list[FileInfo]], *, block: bool) -> set[str]:
+        """Take over the runs the workers have read (``block``: wait for at least one). A run
+        whose worker failed is read here instead, after a logdir warning."""
+        if self._pool is None:
+            return set()
+        changed: set[str] = set()
+        done = self._pool.next_finished() if block else self._pool.finished()
+        for key, future in done:
+            name = str(key)
+            if name not in found or name not in self._runs:  # gone meanwhile
+                continue
+            changed.add(name)
+            try:
+                state, nbytes = future.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker must not lose the run
+                self._warn(f"reading in worker processes failed, read here instead: {exc!r}")
+                self._read_run(self._runs[name], found[name])
+                continue
+            state.run.version = first_version()  # the worker counted versions on its own
+            for series in state.run.scalars.values():
+                series.version = first_version()
+            self._runs[name] = state
+            self.bytes_read += nbytes
+            self._budget -= nbytes
+        return changed
+
+    def _planned_reads(
+        self, found: dict[str, list[FileInfo]], order: list[str]
+    ) -> list[tuple[str, int, int]]:
         """The first read :meth:`_read_file` will make of each file that grew, in order."""
         plan: list[tuple[str, int, int]] = []
         budget = self._budget
-        for name in sorted(found):
+        for name in order:
             state = self._runs.get(name)
             for info in found[name]:
                 fs = state.files.get(info.path) if state is not None else None
@@ -341,6 +471,16 @@ class Logdir:
         decode_records(run, buf, offsets, lengths, fs.path, base, name)
         fs.pending = buf[consumed:]
         fs.resyncing = resyncing
+
+
+def read_new_run(root: str, name: str, files: list[FileInfo]) -> tuple[RunState, int]:
+    """In a worker process: run ``name`` of the local logdir ``root`` read from its start, as
+    :meth:`Logdir.refresh` would; returns its state and the bytes read."""
+    logdir = Logdir(root, workers=1)
+    logdir._budget = 1 << 62
+    state = RunState(Run(name))
+    logdir._read_run(state, files)
+    return state, logdir.bytes_read
 
 
 def load(root: str, attempts: int = 2) -> Logdir:

@@ -26,8 +26,10 @@ DEFAULT_POLL = 1.0
 SAFETY_POLL = 5.0
 #: After a notification, wait this long so that a burst of writes gives one read.
 DEBOUNCE = 0.05
-#: Bytes read per refresh: a big logdir is read in steps, charts filling in between them.
+#: Bytes read per refresh: a big logdir is read in steps, charts filling in between them (the
+#: newest runs first). The first step is small, so that the first charts come at once.
 READ_STEP = 32 << 20
+FIRST_STEP = 4 << 20
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
@@ -104,7 +106,8 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
     try:
         while not stop.is_set():
             try:
-                changed = logdir.refresh(max_bytes=READ_STEP)
+                step = min(FIRST_STEP, READ_STEP) if first else READ_STEP
+                changed = logdir.refresh(max_bytes=step)
                 for text in logdir.take_warnings():
                     post(LogdirWarning(text))
                 progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
@@ -124,6 +127,7 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
                 if error != last_error:
                     post(LoadFailed(error))
                 last_error = error
+                logdir.close()
                 logdir = Logdir(path)  # start over: its state may be half updated
                 views, first = {}, True
                 watcher.wait(stop)
@@ -131,4 +135,5 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
             if logdir.complete:
                 watcher.wait(stop)
     finally:
+        logdir.close()  # worker processes of a first load still going on
         watcher.close()
