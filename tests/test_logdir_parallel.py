@@ -215,4 +215,3 @@ def test_newest_first_orders_local_and_object_store_times():
     assert newest_first(remote) == ["gcs", "s3", "none", "odd"]
     # a run is as new as its newest file
     assert newest_first({"a": info(5) + info(50), "b": info(20)}) == ["a", "b"]
-

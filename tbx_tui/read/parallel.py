@@ -9,7 +9,8 @@ so tailing goes on from the right offsets.
 
 Workers start with ``forkserver`` (``spawn`` where that is missing), never ``fork``: the app has
 threads, and a forked child of a threaded process can inherit a lock held by another thread.
-A pool starts in about a third of a second, so small logdirs are read serially.
+A pool takes 0.3-0.5 s to start (the fork server imports numpy and protobuf once), so small
+logdirs are read serially.
 
 ``TBX_TOP_WORKERS`` sets the number of worker processes (``1``: always serial); by default one
 per CPU this process may run on.
@@ -52,6 +53,32 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _start_helpers(ctx: Any) -> None:
+    """Start multiprocessing's helper processes (resource tracker, fork server) now.
+
+    The resource tracker is handed this process's stderr by file descriptor; inside the app,
+    Textual has replaced ``sys.stderr`` with an object whose ``fileno()`` is -1, which makes
+    starting it fail ("bad value(s) in fds_to_keep"). The helpers then start without a stderr
+    (messages from them would only scribble over the app's screen anyway).
+    """
+    if os.name != "posix":
+        return
+    saved = sys.stderr
+    try:
+        if saved is None or saved.fileno() < 0:
+            sys.stderr = None
+    except (AttributeError, OSError, ValueError):
+        sys.stderr = None
+    try:
+        from multiprocessing import forkserver, resource_tracker
+
+        resource_tracker.ensure_running()
+        if ctx.get_start_method() == "forkserver":
+            forkserver.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
 @contextmanager
 def _main_module_hidden() -> Iterator[None]:
     """Workers started meanwhile do not import this program's ``__main__`` again.
@@ -82,7 +109,9 @@ class Pool:
     """
 
     def __init__(self, workers: int, jobs: Sequence[Job]) -> None:
-        self._executor = ProcessPoolExecutor(workers, mp_context=_context())
+        ctx = _context()
+        _start_helpers(ctx)
+        self._executor = ProcessPoolExecutor(workers, mp_context=ctx)
         self._jobs: dict[Future, Hashable] = {}
         with _main_module_hidden():  # the workers start on the first submissions
             for key, fn, args in jobs:
