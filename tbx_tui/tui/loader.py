@@ -30,6 +30,9 @@ DEBOUNCE = 0.05
 #: newest runs first). The first step is small, so that the first charts come at once.
 READ_STEP = 32 << 20
 FIRST_STEP = 4 << 20
+#: While a long load goes on, what was read is posted at most this often (seconds): every post
+#: redraws the charts of every run that grew, which on a big logdir costs more than reading.
+LOAD_POST_INTERVAL = 1.0
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
@@ -102,25 +105,28 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
     watcher = Watcher(path, poll, logdir.remote)
     views: dict[str, RunView] = {}
     first = True
+    unsent: set[str] = set()  # runs changed since the last post
+    posted_at = 0.0
     last_error = ""
     try:
         while not stop.is_set():
             try:
                 step = min(FIRST_STEP, READ_STEP) if first else READ_STEP
-                changed = logdir.refresh(max_bytes=step)
+                unsent |= logdir.refresh(max_bytes=step)
                 for text in logdir.take_warnings():
                     post(LogdirWarning(text))
                 progress = None if logdir.complete else (logdir.bytes_read, logdir.bytes_seen)
-                if changed or first:
+                due = logdir.complete or time.monotonic() - posted_at >= LOAD_POST_INTERVAL
+                if first or (unsent and due):
                     runs = logdir.runs
                     views = {
                         name: views[name]
-                        if name in views and name not in changed
+                        if name in views and name not in unsent
                         else take(run, views.get(name))
                         for name, run in runs.items()
                     }
-                    post(DataChanged(dict(views), set(changed), watcher.mode, first, progress))
-                    first = False
+                    post(DataChanged(dict(views), set(unsent), watcher.mode, first, progress))
+                    first, unsent, posted_at = False, set(), time.monotonic()
                 last_error = ""
             except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
                 error = f"{type(exc).__name__}: {exc}"
@@ -129,7 +135,7 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
                 last_error = error
                 logdir.close()
                 logdir = Logdir(path)  # start over: its state may be half updated
-                views, first = {}, True
+                views, first, unsent = {}, True, set()
                 watcher.wait(stop)
                 continue
             if logdir.complete:
