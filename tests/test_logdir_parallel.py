@@ -141,6 +141,21 @@ def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
     assert any("worker processes failed" in w for w in parallel.warnings)
 
 
+def test_where_workers_cannot_start_everything_is_read_here(tmp_path, monkeypatch):
+    class NoProcesses(Pool):  # as where multiprocessing has no working semaphores
+        def __init__(self, workers, jobs) -> None:
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(logdir_module, "Pool", NoProcesses)
+    _run_files(tmp_path, random.Random(2), runs=5)
+    serial = Logdir(str(tmp_path), workers=1)
+    serial.refresh()
+    ld = Logdir(str(tmp_path), workers=2, parallel_min_bytes=0)
+    ld.refresh()
+    assert ld.complete and store(ld) == store(serial)
+    assert any("cannot start worker processes" in w for w in ld.warnings)
+
+
 def test_workers_start_only_for_big_first_loads(tmp_path, monkeypatch):
     started: list[int] = []
 

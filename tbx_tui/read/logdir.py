@@ -284,12 +284,20 @@ class Logdir:
         self._set_aside = jobs
 
     def _start_workers(self, found: dict[str, list[FileInfo]]) -> None:
-        """Start the workers on the runs set aside (newest first), as listed now."""
+        """Start the workers on the runs set aside (newest first), as listed now. Where worker
+        processes cannot start (no working semaphores, say), those runs are read here."""
         jobs = [name for name in self._set_aside if name in found and name in self._runs]
         self._set_aside = []
         work = [(name, read_new_run, (self.root, name, found[name])) for name in jobs]
-        if work:
+        if not work:
+            return
+        try:
             self._pool = Pool(min(self.workers, len(work)), work)
+        except Exception as exc:  # noqa: BLE001 - any failure to start means reading here
+            self._warn(f"cannot start worker processes, reading in one: {exc!r}")
+            self.workers = 1
+            for name in jobs:
+                self._read_run(self._runs[name], found[name])
 
     def _adopt(self, found: dict[str, list[FileInfo]], *, block: bool) -> set[str]:
         """Take over the runs the workers have read (``block``: wait for at least one). A run
