@@ -12,14 +12,18 @@ measurement in a fresh process:
    the first chart (braille dots on screen) and until everything is loaded (the status line
    counts every point), serial and parallel.
 
+With ``--baseline REV`` (a git revision, e.g. ``main``), 2. and 3. also run that revision's
+tbx-top (``git archive`` into a temporary folder), side by side.
+
 Usage: python benchmarks/scale_speed.py [--logdir DIR] [--runs 80 --tags 5 --steps 25000]
-[--rounds 1]. ``TBX_TOP_WORKERS`` picks serial (1) or parallel reading in the children.
+[--rounds 1] [--baseline REV]. ``TBX_TOP_WORKERS`` picks serial (1) or parallel reading.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -100,19 +104,37 @@ def measure(kind: str, workers: int, root: str) -> tuple[float, float]:
     return float(wall), float(cpu)
 
 
-def once_json(workers: int, root: str) -> float:
-    env = {**os.environ, "TBX_TOP_WORKERS": str(workers)}
+def export(rev: str, scratch: str) -> str:
+    """The tree of git revision ``rev`` in a folder of its own."""
+    dest = os.path.join(scratch, "baseline")
+    os.makedirs(dest)
+    archive = subprocess.run(
+        ["git", "-C", HERE, "archive", rev], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+    return dest
+
+
+def tbx_top(workers: int, args: list[str], source: str | None = None) -> list[str]:
+    """The command line of tbx-top: this tree's, or (``source``) another tree's, run from /
+    with that tree first on the path."""
+    if source is None:
+        return ["env", f"TBX_TOP_WORKERS={workers}", os.path.join(BIN, "tbx-top"), *args]
+    line = shlex.join(["env", f"PYTHONPATH={source}", sys.executable, "-m", "tbx_tui", *args])
+    return ["sh", "-c", f"cd / && exec {line}"]
+
+
+def once_json(workers: int, root: str, source: str | None = None) -> float:
     t = time.perf_counter()
     subprocess.run(
-        [os.path.join(BIN, "tbx-top"), root, "--once", "--json"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        check=True,
+        tbx_top(workers, [root, "--once", "--json"], source), stdout=subprocess.DEVNULL, check=True
     )
     return time.perf_counter() - t
 
 
-def app_times(tmux, workers: int, root: str, points: int) -> dict[str, float]:
+def app_times(
+    tmux, workers: int, root: str, points: int, source: str | None = None
+) -> dict[str, float]:
     from tui_speed import has_chart
 
     everything = f"{points:,} pts"
@@ -120,8 +142,7 @@ def app_times(tmux, workers: int, root: str, points: int) -> dict[str, float]:
         "first chart": has_chart,
         "all loaded": lambda s: everything in s and "reading" not in s,
     }
-    command = ["env", f"TBX_TOP_WORKERS={workers}", os.path.join(BIN, "tbx-top"), root]
-    return tmux.timeline(command, marks, timeout=180.0)
+    return tmux.timeline(tbx_top(workers, [root], source), marks, timeout=180.0)
 
 
 def main() -> None:
@@ -131,6 +152,7 @@ def main() -> None:
     p.add_argument("--tags", type=int, default=5)
     p.add_argument("--steps", type=int, default=25_000)
     p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--baseline", default=None, help="also time this git revision's tbx-top")
     p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.child:
@@ -144,6 +166,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = a.logdir or os.path.join(scratch, "logdir")
         build(root, a.runs, a.tags, a.steps)
+        baseline = export(a.baseline, scratch) if a.baseline else None
         size = sum(e.stat().st_size for d in os.scandir(root) for e in os.scandir(d.path))
         points = a.runs * a.tags * a.steps
         print(
@@ -170,8 +193,13 @@ def main() -> None:
                     note(f"{key} cpu", cpu)
                 note("once serial", once_json(1, root))
                 note("once parallel", once_json(cores, root))
-                for workers, label in ((1, "serial"), (cores, "parallel")):
-                    for mark, seconds in app_times(tmux, workers, root, points).items():
+                if baseline:
+                    note("once baseline", once_json(1, root, baseline))
+                variants = [(1, "serial", None), (cores, "parallel", None)]
+                if baseline:
+                    variants.append((1, "baseline", baseline))
+                for workers, label, source in variants:
+                    for mark, seconds in app_times(tmux, workers, root, points, source).items():
                         note(f"app {mark} {label}", seconds)
         finally:
             tmux.close()
@@ -190,8 +218,9 @@ def main() -> None:
     print(
         f"2. tbx-top --once --json: serial {med['once serial']:.2f} s, parallel "
         f"{med['once parallel']:.2f} s: {med['once serial'] / med['once parallel']:.2f}x"
+        + (f"; {a.baseline}: {med['once baseline']:.2f} s" if a.baseline else "")
     )
-    for label in ("serial", "parallel"):
+    for label in ("serial", "parallel", "baseline") if a.baseline else ("serial", "parallel"):
         print(
             f"3. app ({label}): first chart {med[f'app first chart {label}']:.2f} s, "
             f"everything loaded {med[f'app all loaded {label}']:.2f} s"
