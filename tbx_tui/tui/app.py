@@ -133,7 +133,14 @@ class TbxTop(App[int]):
     def _load(self) -> None:
         from tbx_tui.tui.loader import load_loop
 
-        load_loop(self.post_message, self.logdir, self.poll, self._stop)
+        load_loop(self.post_message, self.logdir, self.poll, self._stop, self._first_charts_shown)
+
+    def _first_charts_shown(self) -> bool:
+        """From the loader thread: whether the first charts are drawn (True once quitting)."""
+        try:
+            return self._stop.is_set() or bool(self.call_from_thread(self._first_charts_done))
+        except RuntimeError:  # the app is no longer running
+            return True
 
     @work(thread=True, exclusive=True, group="views")
     def _import_views(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +34,10 @@ FIRST_STEP = 4 << 20
 #: While a long load goes on, what was read is posted at most this often (seconds): every post
 #: redraws the charts of every run that grew, which on a big logdir costs more than reading.
 LOAD_POST_INTERVAL = 1.0
+#: After the first step of a long load, how long to wait at most for the first charts to be
+#: drawn before reading on: the rest of the load (and its worker processes) would compete with
+#: drawing them for the CPU.
+FIRST_CHARTS_WAIT = 2.0
 _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
@@ -94,8 +99,23 @@ class Watcher:
             self.observer = None
 
 
-def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> None:
+def _wait_for(ready: Callable[[], bool], stop: threading.Event) -> None:
+    deadline = time.monotonic() + FIRST_CHARTS_WAIT
+    while time.monotonic() < deadline and not stop.is_set() and not ready():
+        time.sleep(0.02)
+
+
+def load_loop(
+    post,
+    path: str,
+    poll: float | None,
+    stop: threading.Event,
+    first_charts: Callable[[], bool] | None = None,
+) -> None:
     """Read ``path`` until ``stop`` is set, calling ``post(message)`` after each change.
+
+    ``first_charts`` says whether the app has drawn its first charts: a long load waits for
+    them (at most ``FIRST_CHARTS_WAIT``) after its first step.
 
     The reader promises not to raise on bad data; anything it raises all the same (a bug, a
     failing disk) is posted as :class:`LoadFailed`, once per distinct error, and reading goes
@@ -126,6 +146,8 @@ def load_loop(post, path: str, poll: float | None, stop: threading.Event) -> Non
                         for name, run in runs.items()
                     }
                     post(DataChanged(dict(views), set(unsent), watcher.mode, first, progress))
+                    if first and not logdir.complete and first_charts is not None:
+                        _wait_for(first_charts, stop)
                     first, unsent, posted_at = False, set(), time.monotonic()
                 last_error = ""
             except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
