@@ -60,5 +60,6 @@ def test_the_newest_runs_chart_comes_before_older_runs_are_read(tmp_path, monkey
                 looked.set()
             assert await wait_for(pilot, lambda: app.state.point_count() == 4 * 1500)
             assert await wait_for(pilot, lambda: len(app.query(ChartCard)) == 4)
+            assert await wait_for(pilot, lambda: app.views_ready)  # all tabs mounted: quit
 
     asyncio.run(go())
