@@ -1,19 +1,31 @@
 """The in-memory store: what was read from a logdir, run by run, tag by tag.
 
-Scalars are columnar (growing numpy arrays: int64 steps, float64 wall times and values, 24 bytes a
-point). Other kinds are few points per tag and keep one small record per event. Images keep only
-where their bytes are on disk (:class:`BlobRef`), so thousands of images cost little memory.
+Scalars are columnar and compact: 16 bytes a point (int32 steps, float64 wall times, float32
+values), every value exact. A column widens, once, when a point needs it: steps to int64 at the
+first step outside int32, values to float64 at the first value that is not a float32 (a TF2
+``DT_DOUBLE`` tensor scalar); the points before are copied over unchanged. Other kinds are few
+points per tag and keep one small record per event. Images keep only where their bytes are on disk
+(:class:`BlobRef`), so thousands of images cost little memory.
+
+Capacity: while a series loads, its arrays grow by half at a time; :meth:`ScalarSeries.settle`
+(called when the run's files are read to their end) cuts them to the points they hold. Points
+that arrive after that (tailing) grow them by a few percent at a time.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 _MIN_CAPACITY = 64
+#: Extends of at least this many points grow capacity by half (a first read: few, big batches).
+_BULK = 4096
+_I32 = np.iinfo(np.int32)
+_F32_MAX = float(np.finfo(np.float32).max)
 _epochs = itertools.count(1)
 
 
@@ -27,24 +39,56 @@ def first_version() -> int:
     return next(_epochs) << 32
 
 
-class ScalarSeries:
-    """One scalar tag of one run: steps, wall times and values in arrival order."""
+def is_float32(value: float) -> bool:
+    """Whether the float64 ``value`` is exactly a float32 (NaN and the infinities are)."""
+    if math.isnan(value) or math.isinf(value):
+        return True
+    return abs(value) <= _F32_MAX and float(np.float32(value)) == value
 
-    __slots__ = ("_steps", "_walls", "_values", "_n", "version")
+
+def _small_slack(n: int) -> int:
+    """Room kept beyond ``n`` points when growing for a few points (tailing), and the slack
+    :meth:`ScalarSeries.settle` leaves alone."""
+    return max(n // 64, _MIN_CAPACITY)
+
+
+class ScalarSeries:
+    """One scalar tag of one run: steps, wall times and values in arrival order.
+
+    Columns are numpy arrays with room to grow; :attr:`steps`, :attr:`wall_times` and
+    :attr:`values` are views of the first ``len(self)`` entries. Whatever changes later (an
+    append, a widened column, a restart's purge) writes past those views or into new arrays, so a
+    view once taken never changes.
+    """
+
+    __slots__ = ("_steps", "_walls", "_values", "_n", "_loose", "version")
 
     def __init__(self) -> None:
-        self._steps = np.empty(_MIN_CAPACITY, dtype=np.int64)
+        self._steps = np.empty(_MIN_CAPACITY, dtype=np.int32)
         self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
-        self._values = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        self._values = np.empty(_MIN_CAPACITY, dtype=np.float32)
         self._n = 0
+        #: Whether the capacity beyond ``_n`` was sized for a load (growing by half), not for
+        #: tailing: :meth:`settle` gives that back.
+        self._loose = True
         #: Bumped on every change, so views can tell whether to redraw.
         self.version = first_version()
 
     def __len__(self) -> int:
         return self._n
 
+    def __getstate__(self) -> tuple:  # pickled (e.g. from a reading process) without slack
+        n = self._n
+        columns = (self._steps[:n].copy(), self._walls[:n].copy(), self._values[:n].copy())
+        return (*columns, n, self.version)
+
+    def __setstate__(self, state: tuple) -> None:
+        self._steps, self._walls, self._values, self._n, self.version = state
+        self._loose = False
+
     @property
     def steps(self) -> np.ndarray:
+        """int32, or int64 once a step did not fit."""
         return self._steps[: self._n]
 
     @property
@@ -53,23 +97,42 @@ class ScalarSeries:
 
     @property
     def values(self) -> np.ndarray:
+        """float32, or float64 once a value was not a float32; exact either way."""
         return self._values[: self._n]
+
+    def _resize(self, capacity: int) -> None:
+        """Move every column to new arrays of ``capacity`` (never in place: views stay valid)."""
+        n = self._n
+        for name in ("_steps", "_walls", "_values"):
+            old = getattr(self, name)
+            fresh = np.empty(capacity, dtype=old.dtype)
+            fresh[:n] = old[:n]
+            setattr(self, name, fresh)
 
     def _reserve(self, extra: int) -> None:
         need = self._n + extra
         cap = len(self._steps)
         if need <= cap:
             return
-        new_cap = max(need, cap * 2)
-        for name in ("_steps", "_walls", "_values"):
-            old = getattr(self, name)
-            grown = np.empty(new_cap, dtype=old.dtype)
-            grown[: self._n] = old[: self._n]
-            setattr(self, name, grown)
+        if extra >= _BULK or self._loose:  # loading: few copies, the slack is given back
+            self._resize(max(need, cap + cap // 2))
+            self._loose = True
+        else:  # tailing a settled series: a little room, kept
+            self._resize(need + _small_slack(need))
+
+    def _widen(self, name: str, dtype: type) -> None:
+        old = getattr(self, name)
+        fresh = np.empty(len(old), dtype=dtype)
+        fresh[: self._n] = old[: self._n]
+        setattr(self, name, fresh)
 
     def append(self, step: int, wall_time: float, value: float) -> None:
         if self._n == len(self._steps):
             self._reserve(1)
+        if self._steps.dtype == np.int32 and not (_I32.min <= step <= _I32.max):
+            self._widen("_steps", np.int64)
+        if self._values.dtype == np.float32 and not is_float32(value):
+            self._widen("_values", np.float64)
         n = self._n
         self._steps[n] = step
         self._walls[n] = wall_time
@@ -82,12 +145,30 @@ class ScalarSeries:
         if k == 0:
             return
         self._reserve(k)
+        if self._steps.dtype == np.int32 and steps.dtype.itemsize > 4:
+            if steps.min() < _I32.min or steps.max() > _I32.max:
+                self._widen("_steps", np.int64)
+        if self._values.dtype == np.float32 and values.dtype.itemsize > 4:
+            with np.errstate(over="ignore"):
+                narrow = values.astype(np.float32)
+            if not np.array_equal(narrow, values, equal_nan=True):
+                self._widen("_values", np.float64)
         n = self._n
         self._steps[n : n + k] = steps
         self._walls[n : n + k] = wall_times
         self._values[n : n + k] = values
         self._n = n + k
         self.version += 1
+
+    def settle(self) -> None:
+        """Give back the room a load left unused (call when the files are read to their end):
+        the columns then hold exactly the points. From then on, new points grow the columns by
+        a few percent at a time (tailing), room that is kept, so a live series is not copied on
+        every read."""
+        if self._loose:
+            if len(self._steps) != self._n:
+                self._resize(self._n)
+            self._loose = False
 
     def purge_from(self, step: int) -> int:
         """Drop points with ``step >= step``; return how many were dropped.
@@ -99,7 +180,7 @@ class ScalarSeries:
         k = int(keep.sum())
         dropped = self._n - k
         if dropped:
-            cap = max(k * 2, _MIN_CAPACITY)
+            cap = k + _small_slack(k)
             for name, column in (
                 ("_steps", self.steps),
                 ("_walls", self.wall_times),
@@ -119,6 +200,7 @@ class ScalarSeries:
         return int(np.flatnonzero(steps == top)[-1])
 
     def nbytes(self) -> int:
+        """Bytes held by the columns, unused capacity included."""
         return self._steps.nbytes + self._walls.nbytes + self._values.nbytes
 
 
@@ -195,6 +277,12 @@ class Run:
         for kind in KINDS:
             n += sum(len(v) for v in self.series(kind).values())
         return n
+
+    def settle(self) -> None:
+        """Give back the capacity big batches left in the scalar series (see
+        :meth:`ScalarSeries.settle`): call when the run's files are read to their end."""
+        for series in self.scalars.values():
+            series.settle()
 
     def purge_from(self, step: int) -> int:
         """Apply a restart (``SessionLog.START`` at ``step``): drop every point with step >= it."""
