@@ -242,6 +242,7 @@ class Logdir:
             return self._restart(state, files)
         if all(fs.offset >= fs.size for fs in state.files.values()):
             state.done = files
+            state.run.settle()  # read to the end: give back the capacity big batches left
         return changed
 
     def _check_same(self, fs: FileState, info: FileInfo) -> None:
