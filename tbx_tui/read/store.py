@@ -122,7 +122,7 @@ class ScalarSeries:
 
     def _widen(self, name: str, dtype: type) -> None:
         old = getattr(self, name)
-        fresh = np.empty(len(old), dtype=dtype)
+        fresh: np.ndarray = np.empty(len(old), dtype=dtype)
         fresh[: self._n] = old[: self._n]
         setattr(self, name, fresh)
 
