@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.store import KINDS, Run
+from tbx_tui.read.store import KINDS, Run, ScalarSeries
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ class RunView:
         return self.warnings > 0
 
 
+def take_series(series: ScalarSeries) -> SeriesView:
+    """A view of ``series`` now: its columns cut at its length (int32 or int64 steps, float32
+    or float64 values, as the store holds them; ``float()`` of a value is exact)."""
+    return SeriesView(series.steps, series.wall_times, series.values, series.version)
+
+
 def take(run: Run, previous: RunView | None = None) -> RunView:
     """A view of ``run`` now; series whose version did not change are reused from ``previous``."""
     old = previous.scalars if previous is not None else {}
@@ -64,10 +70,7 @@ def take(run: Run, previous: RunView | None = None) -> RunView:
         if before is not None and before.version == series.version:
             scalars[tag] = before
             continue
-        n = len(series)
-        scalars[tag] = SeriesView(
-            series.steps[:n], series.wall_times[:n], series.values[:n], series.version
-        )
+        scalars[tag] = take_series(series)
     kinds = {kind: {t: list(p) for t, p in list(run.series(kind).items())} for kind in KINDS}
     points = sum(len(s) for s in scalars.values())
     points += sum(len(p) for d in kinds.values() for p in d.values())
