@@ -104,9 +104,7 @@ def main() -> None:
     p.add_argument("--logdir", help="measure this logdir instead")
     a = p.parse_args()
     logdir = a.logdir or make_logdir(80 if a.full else 8)
-    size = sum(
-        os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(logdir) for f in fs
-    )
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(logdir) for f in fs)
     print(f"logdir {logdir}: {size / 1e6:.0f} MB of event files")
     top = [sys.executable, "-m", "tbx_tui"]
     out = os.path.join(tempfile.gettempdir(), f"tbx-scale-export-{os.getpid()}.csv")
