@@ -15,6 +15,7 @@ from google.protobuf.message import DecodeError
 
 from tbx_tui.read.events import apply_event, parse_event, touches_scalars
 from tbx_tui.read.fastdecode import PlainScalars, match_plain_scalars
+from tbx_tui.read.memory import give_back
 from tbx_tui.read.store import BlobRef, Run, ScalarSeries
 
 #: What a well-framed record with lying content raises while it is applied: each is one counted
@@ -95,6 +96,7 @@ def decode_records(
     for lo in range(0, n, FAST_BATCH):
         hi = min(lo + FAST_BATCH, n)
         _decode_fast(run, buf, view, offsets[lo:hi], lengths[lo:hi], ctx)
+    give_back()  # this batch's buffers, and the previous one's
 
 
 def _decode_fast(
