@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.store import KINDS, Run, ScalarSeries, StepRange, top_index
+from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.store import KINDS, Run, ScalarSeries
 
 
 @dataclass(frozen=True)

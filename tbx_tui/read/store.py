@@ -22,10 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.steprange import fits32 as _fits32
+
 _MIN_CAPACITY = 64
 #: Extends of at least this many points grow capacity by half (a first read: few, big batches).
 _BULK = 4096
-_I32 = np.iinfo(np.int32)
 _F32_MAX = float(np.finfo(np.float32).max)
 _epochs = itertools.count(1)
 
@@ -50,39 +52,6 @@ def is_float32(value: float) -> bool:
 def _small_slack(n: int) -> int:
     """Room kept beyond ``n`` points when growing for a few points (tailing)."""
     return max(n // 64, _MIN_CAPACITY)
-
-
-def _fits32(*steps: int) -> bool:
-    return all(_I32.min <= s <= _I32.max for s in steps)
-
-
-@dataclass(frozen=True)
-class StepRange:
-    """Steps ``first, first + stride, ...`` (``n`` of them), kept as three numbers."""
-
-    first: int
-    stride: int
-    n: int
-
-    def at(self, i: int) -> int:
-        return self.first + i * self.stride
-
-    def array(self, lo: int = 0, hi: int | None = None) -> np.ndarray:
-        """Steps ``lo:hi`` as int32 (int64 if the range needs it)."""
-        hi = self.n if hi is None else min(hi, self.n)
-        lo = min(lo, hi)
-        dtype = np.int32 if _fits32(self.first, self.at(max(self.n - 1, 0))) else np.int64
-        return (np.arange(lo, hi, dtype=np.int64) * self.stride + self.first).astype(dtype)
-
-    def top_index(self) -> int:
-        """Index of the highest step (the latest among equal ones)."""
-        return 0 if self.stride < 0 else self.n - 1
-
-
-def top_index(steps: np.ndarray) -> int:
-    """Index of the highest of ``steps`` (the latest among equal ones)."""
-    top = steps.max()
-    return int(np.flatnonzero(steps == top)[-1])
 
 
 class ScalarSeries:
