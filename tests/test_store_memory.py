@@ -280,3 +280,20 @@ def test_series_matches_a_plain_list_through_any_mix_of_changes(seed):
             assert view.last_index() == max(i for i, p in enumerate(points) if p[0] == top)
     if model:
         assert s.last_index() == views[-1][0].last_index()
+
+
+def test_a_series_pickles_without_its_spare_room():
+    """What a reading process would hand back: the points, not the capacity."""
+    import pickle
+
+    for steps in (np.arange(5000) * 3, np.r_[np.arange(4999), 2**40]):
+        s = ScalarSeries()
+        values = np.linspace(0, 1, 5000, dtype=np.float32)
+        s.extend(steps[:-1], np.full(4999, 1.7e9), values[:-1])
+        s.append(int(steps[-1]), 1.7e9, float(values[-1]))  # grows: room to spare
+        back = pickle.loads(pickle.dumps(s))
+        assert back.steps.tolist() == s.steps.tolist()
+        assert back.values.tolist() == s.values.tolist() and back.version == s.version
+        assert back.nbytes() == len(s) * (12 if steps[-1] == 14997 else 20) < s.nbytes()
+        back.append(int(steps[-1]) + 3, 1.8e9, 2.0)  # and it goes on growing
+        assert back.steps[-1] == steps[-1] + 3 and len(back) == 5001
