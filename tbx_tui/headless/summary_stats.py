@@ -11,6 +11,7 @@ buckets), so the memory of ``--once`` does not grow with the number of points.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,7 +167,7 @@ def run_report(
 
 
 def collect(
-    logdir: str | Logdir | Iterable[Run],
+    logdir: str | os.PathLike[str] | Logdir | Iterable[Run],
     tag_re: re.Pattern | None = None,
     run_re: re.Pattern | None = None,
 ) -> list[RunReport]:
@@ -180,8 +181,8 @@ def collect(
     runs: Iterable[Run]
     if isinstance(logdir, Logdir):
         runs, owned = logdir.runs.values(), False
-    elif isinstance(logdir, str):
-        runs, owned = Logdir(logdir).each_run(), True
+    elif isinstance(logdir, (str, os.PathLike)):
+        runs, owned = Logdir(os.fspath(logdir)).each_run(), True
     else:
         runs, owned = logdir, True
     views = []
