@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import tempfile
 import threading
 
 
@@ -46,6 +45,8 @@ def run_demo(
     """The app on a temporary folder that a demo job writes into. The job (numpy, the writer)
     loads and starts on a thread while the app paints its first frame; the folder is removed
     when the app ends, by ``q``, SIGHUP or SIGTERM alike (see ``TbxTop._exit_on_hangup``)."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
         jobs: list = []
         starter = threading.Thread(

@@ -113,6 +113,9 @@ class ScalarsView(Vertical):
         tags = self.state.scalar_tags()
         shape: tuple[str, ...] = tuple(tags) or (self._empty_message(),)
         if shape != self._shape:
+            if not self.size.width:  # not laid out yet: the columns follow the width, so the
+                self.call_after_refresh(self.sync)  # cards wait (drawn once, at their size)
+                return
             self._shape = shape
             self._relayout(tags)
         screen = self.screen
@@ -152,10 +155,15 @@ class ScalarsView(Vertical):
         grid = self.query_one("#card-grid", Grid)
         count = len(self.state.scalar_tags()) if count is None else count
         columns = min(self.columns, max(1, count))
-        available = self.query_one("#cards", VerticalScroll).size.height
+        box = self.query_one("#cards", VerticalScroll)
+        available = box.size.height
         height = card_height(available, count, columns) if available else CARD_MIN_HEIGHT
         grid.styles.grid_size_columns = columns
         grid.styles.grid_rows = str(height)
+        # the scroll bar's room is taken now when the rows will overflow, not after a first
+        # layout without it: cards are drawn once, at their final width
+        rows = math.ceil(count / columns)
+        box.styles.scrollbar_gutter = "stable" if rows * height > available else "auto"
 
     def _empty_message(self) -> str:
         """Why there is no card (part of the layout's shape: it changes as runs come and go)."""
