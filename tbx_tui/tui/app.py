@@ -86,6 +86,7 @@ class TbxTop(App[int]):
         self._data_seen = False
         self._pending_filter = False  # `/` pressed before the views were there
         self._charts_painted = threading.Event()  # the first charts in view are on screen
+        self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
         self._paint_asked = False
         self._short_tabs = False
 
@@ -180,6 +181,10 @@ class TbxTop(App[int]):
         await pane.mount(factory(self.state).add_class("view"))
         if self._data_seen:
             self.sync()
+        if self._chosen_view == pane.id and self.screen is self.screen_stack[0]:
+            tabs = self.screen.query_one("#views", TabbedContent)
+            if tabs.active == pane.id:  # chosen with its key before it was there: keys go to it
+                self.call_after_refresh(self._focus_active_view)
 
     def _views_mounted(self) -> None:
         self.views_ready = True
@@ -364,6 +369,7 @@ class TbxTop(App[int]):
             # pane of a focused descendant): let go of it first
             self.screen.set_focus(None)
         tabs.active = target
+        self._chosen_view = target  # (not mounted yet: it gets the keyboard once it is)
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:
