@@ -84,7 +84,7 @@ class ImageBody(FramedBody):
         super().__init__(**kwargs)
         self.view = view
         #: (what is shown, width, its lines cut to the width in its style): painted as they are
-        self._styled: tuple = (None, 0, [])
+        self._styled: tuple = ((None,), 0, [])
 
     def render(self) -> Text:
         """What the body shows (the note, then the picture or why there is none)."""
@@ -115,11 +115,22 @@ class ImageBody(FramedBody):
             parts.append((frame.text, frame.strips))
         return parts
 
+    @staticmethod
+    def _shown_key(parts: list[tuple[Text, list[Strip] | None]]) -> tuple:
+        return tuple(text.plain if strips is None else id(strips) for text, strips in parts)
+
+    def request(self) -> None:
+        """Ask for the picture of what the view shows now; repaint only when what the body shows
+        changes at once (a note, "decoding…"): the previous picture stays on screen, unpainted,
+        until the new one comes (a key then repaints the view's header, not a whole photo)."""
+        if self._shown_key(self._parts()) != self._styled[0][:-1]:
+            self.refresh()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         """Painting: the picture's strips as they are (rendered on the render thread)."""
         parts = self._parts()
         style, width = self.rich_style, self.content_size.width
-        key = (*(text.plain if strips is None else id(strips) for text, strips in parts), style)
+        key = (*self._shown_key(parts), style)
         if self._styled[:2] != (key, width):
             console = self.app.console
             lines: list[Strip] = []
@@ -303,7 +314,10 @@ class ImageView(SteppedView):
 
     def show(self) -> None:
         for body in self.query("ImageBody, GraphicsBody"):
-            body.refresh()
+            if isinstance(body, ImageBody):
+                body.request()
+            else:
+                body.refresh()  # (the graphics are wiped at once: no stale picture left)
 
     def action_image(self, delta: int) -> None:
         point = self.current_point()
