@@ -84,6 +84,7 @@ class ScalarsView(Vertical):
         self._shape: tuple = ()
         #: Columns chosen with +/- (None: as many as the width fits).
         self.chosen_columns: int | None = None
+        self._waited = False  # a new layout waited a refresh for the view's width
 
     def compose(self) -> ComposeResult:
         initial = self.state.tag_re.pattern if self.state.tag_re is not None else ""
@@ -113,9 +114,11 @@ class ScalarsView(Vertical):
         tags = self.state.scalar_tags()
         shape: tuple[str, ...] = tuple(tags) or (self._empty_message(),)
         if shape != self._shape:
-            if not self.size.width:  # not laid out yet: the columns follow the width, so the
-                self.call_after_refresh(self.sync)  # cards wait (drawn once, at their size)
-                return
+            if not self.size.width and not self._waited:  # not laid out yet: the columns
+                self._waited = True  # follow the width, so the cards wait a refresh (and are
+                self.call_after_refresh(self.sync)  # drawn once, at their size); a hidden
+                return  # view lays out now and fits when shown
+            self._waited = False
             self._shape = shape
             self._relayout(tags)
         screen = self.screen
