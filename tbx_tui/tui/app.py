@@ -184,9 +184,13 @@ class TbxTop(App[int]):
             tabs = self.screen.query_one("#views", TabbedContent)
             if tabs.active == pane.id:  # chosen with its key before it was there: keys go to it
                 self.call_after_refresh(self._focus_active_view)
+        if self._pending_filter:  # `/` came before the view shown was there: open its filter
+            self.call_after_refresh(self._open_pending_filter)  # once laid out (focusable)
+
+    def _open_pending_filter(self) -> None:
         if self._pending_filter and self.screen is self.screen_stack[0] and self._main_view():
-            self._pending_filter = False  # `/` came before the view shown was there: open it
-            self.action_filter()  # now, not once every view has loaded
+            self._pending_filter = False
+            self.action_filter()
 
     def _views_mounted(self) -> None:
         self.views_ready = True
