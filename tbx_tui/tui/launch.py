@@ -53,6 +53,7 @@ def run_demo(
     when the app ends, by ``q``, SIGHUP or SIGTERM alike (see :func:`end_on_signals`)."""
     end_on_signals()
     with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
+        end_on_signals(remove_on_hangup=logdir)  # before the job's thread takes the GIL
         jobs: list = []
         starter = threading.Thread(
             target=_start_demo, args=(logdir, jobs), name="demo-start", daemon=True
