@@ -53,9 +53,9 @@ WORKERS_PER_CORE = 2
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config) -> None:
     """Parallel by default: without ``-n``, ``python -m pytest`` runs on ``WORKERS_PER_CORE``
-    pytest-xdist workers a core, except for one test named by its node id (``FILE::TEST``), with
-    ``--pdb``, ``--collect-only``, or without xdist (``-p no:xdist``). ``-n N`` always wins (``-n 0``:
-    everything in this process)."""
+    pytest-xdist workers a core, except for one test named by its node id (``FILE::TEST``),
+    with ``--pdb``, ``--collect-only``, or without xdist (``-p no:xdist``). ``-n N`` always
+    wins (``-n 0``: everything in this process)."""
     option = config.option
     if hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ:
         return  # an xdist worker (or a pytest started by a test in one): never spawn workers
