@@ -29,6 +29,9 @@ TIERS = ("unit", "app", "snapshot", "oracle", "fault")
 #: pytest-xdist's workers end on short unit tests together instead of one of them alone on a
 #: long app test (a stable sort: modules stay whole and in their order within a rank).
 FIRST_TIERS = ("app", "snapshot", "fault", "oracle")
+#: Unit modules that run a whole tool over the package (mypy's first run in a fresh checkout is
+#: the longest single test of the fast tier): before everything else.
+FIRST_MODULES = ("test_types.py",)
 
 
 def tier_of(item) -> str | None:
@@ -42,7 +45,9 @@ def pytest_collection_modifyitems(config, items) -> None:
             f"test modules without a tier marker (pytestmark = pytest.mark.<{'|'.join(TIERS)}>): "
             + ", ".join(untiered)
         )
-    items.sort(key=lambda item: tier_of(item) not in FIRST_TIERS)
+    items.sort(
+        key=lambda item: (item.path.name not in FIRST_MODULES, tier_of(item) not in FIRST_TIERS)
+    )
 
 
 #: pytest-xdist workers per CPU core when ``-n`` is not given: many app tests wait on timers and
