@@ -107,20 +107,19 @@ class TbxTop(App[int]):
             tabs.can_focus = False
         self.query_one(RunTree).focus()
         self.check_size()
-        self._exit_on_hangup()
+        self._exit_on_sigterm()
         # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
         # once the first frame is on screen
         self.call_after_refresh(self._start_workers)
 
-    def _exit_on_hangup(self) -> None:
-        """SIGHUP (the SSH session dropped) and SIGTERM end the app as ``q`` does, so that what
-        runs after it (the demo removing its temporary folder) still runs."""
+    def _exit_on_sigterm(self) -> None:
+        """SIGTERM ends the app as ``q`` does (the terminal is restored; what runs after the app,
+        the demo removing its folder, still runs). SIGHUP is the launcher's: see
+        :func:`tbx_tui.tui.launch.end_on_signals`."""
         try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         except (RuntimeError, ValueError, NotImplementedError, AttributeError):
-            pass  # not the main thread, or no such signals here (Windows)
+            pass  # not the main thread, or no such signal here (Windows)
 
     def _start_workers(self) -> None:
         self._load()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
+import signal
 import tempfile
 import threading
 
@@ -13,7 +16,9 @@ def run_app(
     args: argparse.Namespace,
     tag_re: re.Pattern[str] | None,
     run_re: re.Pattern[str] | None,
+    remove_on_hangup: str | None = None,
 ) -> int:
+    end_on_signals(remove_on_hangup)
     from tbx_tui.term.termcaps import ascii_only
     from tbx_tui.term.termgraphics import query_sixel_geometry, resolve, tmux_passthrough
     from tbx_tui.tui.app import create_app
@@ -45,7 +50,8 @@ def run_demo(
 ) -> int:
     """The app on a temporary folder that a demo job writes into. The job (numpy, the writer)
     loads and starts on a thread while the app paints its first frame; the folder is removed
-    when the app ends, by ``q``, SIGHUP or SIGTERM alike (see ``TbxTop._exit_on_hangup``)."""
+    when the app ends, by ``q``, SIGHUP or SIGTERM alike (see :func:`end_on_signals`)."""
+    end_on_signals()
     with tempfile.TemporaryDirectory(prefix="tbx-top-demo-") as logdir:
         jobs: list = []
         starter = threading.Thread(
@@ -53,7 +59,7 @@ def run_demo(
         )
         starter.start()
         try:
-            return run_app(logdir, args, tag_re, run_re)
+            return run_app(logdir, args, tag_re, run_re, remove_on_hangup=logdir)
         finally:
             starter.join()
             for job in jobs:
@@ -66,3 +72,28 @@ def _start_demo(logdir: str, jobs: list) -> None:
     job = DemoJob(logdir)
     job.start()
     jobs.append(job)
+
+
+def end_on_signals(remove_on_hangup: str | None = None) -> None:
+    """How tbx-top ends on a signal, from before the app starts.
+
+    SIGHUP: the terminal is gone (an SSH session dropped, ``tmux kill-session``), so there is
+    nothing on it to restore: remove ``remove_on_hangup`` (the demo's folder) and end at once.
+    Textual's orderly exit would write to the dead terminal, and after the SIGCONT that comes with
+    a hang-up it restarts its output and then waits on it forever.
+
+    SIGTERM: an orderly exit. Until the app has mounted (and put in its own handler, which exits as
+    ``q`` does) it raises ``SystemExit``, so that what the caller does on the way out still runs.
+    """
+
+    def hang_up(signum: int, _frame: object) -> None:
+        if remove_on_hangup is not None:
+            shutil.rmtree(remove_on_hangup, ignore_errors=True)
+        os._exit(128 + signum)
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if hasattr(signal, "SIGHUP"):  # (not on Windows)
+        signal.signal(signal.SIGHUP, hang_up)
+    signal.signal(signal.SIGTERM, terminate)
