@@ -11,6 +11,12 @@
 4. key latency with 100 runs x 20 tags (target < 100 ms a key): the response (key handled,
    screen repainted; charts drawn off the UI thread follow), the time until the charts in view
    are redrawn, and the pilot's press+pause (waits for the whole process to idle, 20 ms steps).
+5. (``... tui_speed.py encoding``) key latency while a big image is being encoded (target
+   < 100 ms): in tmux, the Images view of 1000x855 noise photos, ``--images sixel`` (tmux passes
+   graphics through) and half-blocks; a key moves to another step, which starts decoding,
+   resizing and encoding that image on the render thread, and while that runs a second key moves
+   back; each key's latency is from ``tmux send-keys`` until ``capture-pane`` shows the step it
+   asked for in the view's header.
 """
 
 from __future__ import annotations
@@ -227,6 +233,23 @@ class Tmux:
             time.sleep(0.3)  # let the killed app exit before the next one starts
         return {mark: seen.get(mark, float("nan")) for mark in marks}
 
+    def wait(self, name: str, holds, timeout: float = 30.0) -> bool:
+        """Until the pane of session ``name`` shows what ``holds``; False at the timeout."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if holds(self._tmux("capture-pane", "-p", "-t", name)):
+                return True
+            time.sleep(0.005)
+        return False
+
+    def key(self, name: str, key: str, holds, timeout: float = 5.0) -> float:
+        """Seconds from sending ``key`` to the pane showing what ``holds`` (NaN: never)."""
+        t = time.perf_counter()
+        self._tmux("send-keys", "-t", name, key)
+        if not self.wait(name, holds, timeout):
+            return float("nan")
+        return time.perf_counter() - t
+
     def close(self) -> None:
         self._tmux("kill-server")
 
@@ -276,8 +299,70 @@ def startup(rounds: int = 5) -> None:
         print(f"   {name:6} " + " ".join(f"{x:.2f}" for x in values))
 
 
+def write_photos(path: str, steps: int = 6) -> None:
+    """Noise images (PNG's and sixel's worst case), 1000x855, one per step."""
+    rng = np.random.default_rng(0)
+    with SummaryWriter(os.path.join(path, "photos")) as w:
+        for step in range(steps):
+            pixels = rng.integers(0, 256, (855, 1000, 3), np.uint8)
+            w.add_image("camera/frame", pixels, step, dataformats="HWC")
+
+
+def step_shown(step: int):
+    return lambda s: f"step {step} (" in s
+
+
+def encoding_latency(rounds: int = 12) -> None:
+    """Section 5: keys answered while the render thread decodes and encodes a big image."""
+    top = [os.path.join(os.path.dirname(sys.executable), "tbx-top")]
+    tmux = Tmux()
+    tmux._tmux("set-option", "-g", "allow-passthrough", "on")
+    try:
+        with tempfile.TemporaryDirectory() as logdir:
+            write_photos(logdir)
+            for mode in ("sixel", "halfblock"):
+                idle, busy = [], []
+                name = f"enc{mode}"
+                w, h = tmux.size
+                tmux._tmux(
+                    "new-session", "-d", "-s", name, "-x", str(w), "-y", str(h),
+                    shlex.join([*top, "--images", mode, logdir]),
+                )  # fmt: skip
+                try:
+                    tmux.wait(name, lambda s: "1 run · " in s)  # read, the views mounted
+                    tmux._tmux("send-keys", "-t", name, "3")
+                    shown = f"· {mode}"
+                    assert tmux.wait(name, lambda s, shown=shown: shown in s and "step 5 (" in s)
+                    time.sleep(3.0)  # the newest step drawn: the render thread idles
+                    for i in range(rounds):
+                        # from the newest step (5) to step 4 or the first (0): that image is
+                        # decoded, resized and encoded on the render thread; the key before
+                        # found that thread idle, the key after ($, back to the newest) comes
+                        # while it works
+                        key, target = ("h", 4) if i % 2 == 0 else ("^", 0)
+                        idle.append(tmux.key(name, key, step_shown(target)))
+                        busy.append(tmux.key(name, "$", step_shown(5)))
+                        time.sleep(2.0)  # the encoding finishes before the next round
+                finally:
+                    tmux._tmux("kill-session", "-t", name)
+                    time.sleep(0.3)
+                print(
+                    f"5. key latency, Images view, 1000x855 noise photos, --images {mode}: "
+                    f"while the render thread encodes: median {ms(statistics.median(busy))}, "
+                    f"max {ms(max(busy))}; render thread idle: median "
+                    f"{ms(statistics.median(idle))}, max {ms(max(idle))} ({rounds} keys each)"
+                )
+                print("   busy " + " ".join(f"{x * 1000:.0f}" for x in busy))
+                print("   idle " + " ".join(f"{x * 1000:.0f}" for x in idle))
+    finally:
+        tmux.close()
+
+
 def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    if sys.argv[1:] == ["encoding"]:
+        encoding_latency()
+        return
     startup()
     if sys.argv[1:] == ["startup"]:
         return

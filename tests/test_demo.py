@@ -82,3 +82,28 @@ def test_app_on_the_demo_fills_every_view(tmp_path):
         asyncio.run(go())
     finally:
         job.stop()
+
+
+def test_demo_job_writes_its_first_step_at_once(tmp_path):
+    """Each run's first step is written and handed to the OS before the first tick: with a
+    tick of a minute, the reader finds step 1 of every live run long before that."""
+    job = DemoJob(str(tmp_path), tick=60.0)
+    job.start()
+    live = RUNS - {"sweep/best"}
+    try:
+        ld = Logdir(str(tmp_path))
+        deadline = time.monotonic() + 50  # under the tick: a second step cannot have come
+
+        def first_steps() -> bool:
+            ld.refresh()
+            runs = ld.runs
+            return all(name in runs and runs[name].scalars for name in live)
+
+        while not first_steps() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        job.stop()
+    assert first_steps()
+    for name in live:
+        for series in ld.runs[name].scalars.values():
+            assert list(series.steps) == [1]

@@ -13,6 +13,9 @@ import pytest
 pytestmark = pytest.mark.unit
 
 HEAVY = ["plotext", "matplotlib", "PIL", "numpy", "google.protobuf", "tbx_tui.read.logdir"]
+#: Light, but not needed to paint either: loaded when first used (help on ``?``, package
+#: metadata for an error message).
+DEFERRED = ["tbx_tui.tui.help", "importlib.metadata"]
 
 
 def modules_after(code: str) -> set[str]:
@@ -31,6 +34,7 @@ def test_the_app_module_imports_nothing_heavy():
     )
     assert "textual" in loaded
     assert not [name for name in HEAVY if name in loaded]
+    assert not [name for name in DEFERRED if name in loaded]
 
 
 def test_plot_imports_plotext_without_its_documentation():

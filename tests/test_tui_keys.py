@@ -4,6 +4,7 @@ regex says why, and the footer shows the keys of the view shown, whole."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -119,5 +120,39 @@ def test_footer_shows_the_views_keys_whole(corpus, width):
             assert await wait_for(pilot, lambda: ("/", "Tags") in footer_keys(app))
             if width >= 160:
                 assert await wait_for(pilot, lambda: ("o", "Outliers") in footer_keys(app))
+
+    asyncio.run(go())
+
+
+def test_a_view_chosen_before_it_loaded_gets_the_keyboard(corpus, monkeypatch):
+    """``3`` at start shows the Images tab while its view still loads (held back here until the
+    key is handled); once the view is there, keys go to it (j: next tag), not to the run tree."""
+    from tbx_tui.tui.views import registry
+    from tbx_tui.tui.views.images import ImageView
+
+    may_load = threading.Event()
+    load = registry.View.load
+
+    def held_load(view):
+        if view.id == "images":
+            may_load.wait(60)
+        return load(view)
+
+    monkeypatch.setattr(registry.View, "load", held_load)
+
+    async def go():
+        app = make(corpus / "tbx" / "main")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("3")
+            assert not app.query(ImageView)  # chosen before it was there
+            may_load.set()
+            await loaded(pilot)
+            view = app.query_one(ImageView)
+            assert await wait_for(
+                pilot, lambda: app.focused is not None and view in app.focused.ancestors_with_self
+            )
+            first = view.index
+            await pilot.press("j")  # the next image tag (the run tree would move its cursor)
+            assert await wait_for(pilot, lambda: view.index == first + 1)
 
     asyncio.run(go())

@@ -5,13 +5,15 @@ move draws nothing. No timing thresholds: every check waits for a condition."""
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import pytest
 from textual.strip import Strip
 
 from tbx_tui import SummaryWriter
 from tbx_tui.tui.messages import ChartDrawn
-from tbx_tui.tui.render import RENDERER
+from tbx_tui.tui.render import RENDERER, ChartRenderer
 from tbx_tui.tui.sidebar import RunTree
 from tbx_tui.tui.views.scalars import ChartCard
 from tests.conftest import charts_settled, loaded, make_app, screen_text, settled, wait_for
@@ -135,3 +137,44 @@ def test_stale_frames_are_dropped_and_focus_moves_draw_nothing(tmp_path):
             assert RENDERER.drawn == drawn  # focus styles changed, no chart was drawn again
 
     asyncio.run(go())
+
+
+def test_cards_in_view_are_drawn_once_at_start(tmp_path):
+    """The grid lays its cards out at their final size before they draw: no frame is drawn at a
+    provisional width (one column, or without the scroll bar) and then again."""
+    write(tmp_path)
+
+    async def go():
+        assert await asyncio.to_thread(lambda: wait_idle(RENDERER))
+        before = RENDERER.drawn
+        app = make_app(tmp_path, display_name="render")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await loaded(pilot)
+            await settled(pilot)
+            shown = [c for c in cards(app) if app.screen.can_view_partial(c)]
+            assert len(shown) >= 4 and all(c.up_to_date for c in shown)
+            assert RENDERER.drawn - before == len(shown)
+
+    asyncio.run(go())
+
+
+def wait_idle(renderer: ChartRenderer) -> bool:
+    for _ in range(2000):
+        if renderer.idle():
+            return True
+        time.sleep(0.005)
+    return renderer.idle()
+
+
+def test_the_render_thread_serves_the_top_left_card_first():
+    renderer = ChartRenderer("test-order")
+    started, gate = threading.Event(), threading.Event()
+    served: list[str] = []
+    renderer.submit("busy", lambda: (started.set(), gate.wait()), lambda _: None)
+    assert started.wait(30)
+    for name, place in [("bottom", (30, 0)), ("top-right", (0, 60)), ("top-left", (0, 0))]:
+        renderer.submit(name, lambda n=name: n, served.append, place)
+    renderer.submit("top-right", lambda: "top-right again", served.append, (0, 60))
+    gate.set()
+    assert wait_idle(renderer)
+    assert served == ["top-left", "top-right again", "bottom"]

@@ -56,7 +56,10 @@ def test_main_screen(snap_compare, corpus, size):
                     assert not any(" +" in line[-6:] for line in card_lines(card)[:3])
 
     text = snapshot(snap_compare, corpus, size, check=check)
-    assert "corpus  22 runs · 1,091 pts · polling 0.5s" in text
+    if size[0] >= 100:
+        assert "corpus  22 runs · 1,091 pts · polling 0.5s · last data " in text
+    else:  # the header fits 80 columns: counts and mode give way to the data time and flags
+        assert "corpus  22 runs · last data " in text and "  [smooth 0.60 · x step]" in text
     tabs = "Scalars  Histograms  Images  Text  HParams" if size[0] >= 100 else "Scal  Hist  Img"
     assert tabs in text  # short tab titles on a narrow terminal
     for run in ("badcrc ⚠", "hostile 1m ago", "tf2 1m ago", "▼ torch/"):
@@ -79,9 +82,11 @@ def test_charts_focused_log_relative(snap_compare, corpus, size):
 
     keys = ("tab", "y", "x", "right_square_bracket")
     text = snapshot(snap_compare, corpus / "tbx", size, *keys, check=check)
-    assert "4 runs · 242 pts" in text and "last data " in text
-    if size[0] >= 100:  # the header is cut at 80 columns
-        assert "smooth 0.70" in text  # ] smooths more
+    if size[0] >= 100:
+        assert "4 runs · 242 pts" in text and "last data " in text
+        assert "smooth 0.70 · x relative · log-y]" in text  # ] smooths more
+    else:  # the whole header in 80 columns, abbreviated
+        assert "4 runs · data " in text and "[sm 0.70 · x relative · log-y]" in text
     assert "● group0 0.05 @100" in text  # the folders both runs share are left out
     assert "⏎ Zoom" in text  # a card has focus
 
@@ -119,6 +124,6 @@ def test_too_small(snap_compare, corpus):
 def test_ascii_snapshot(snap_compare, corpus):
     text = snapshot(snap_compare, corpus / "tbx", (80, 24), "tab", ascii=True)
     assert text.isascii()
-    assert "4 runs | 242 pts | polling 0.5s" in text
+    assert "4 runs | last data " in text and "  [smooth 0.60 | x step]" in text
     assert "+- lr ---" in text and "* group0 0.05 @100" in text
     assert "0.10+****" in text  # an ASCII chart: + ticks, * points

@@ -13,7 +13,7 @@ from tbx_tui import SummaryWriter
 from tbx_tui.tui.render import VIEWS_RENDERER
 from tbx_tui.tui.views.images import GraphicsBody, ImageView
 from tests.conftest import wait_for
-from tests.views_harness import ViewHarness
+from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app
 
@@ -53,5 +53,41 @@ def test_keys_are_handled_while_a_big_image_encodes(tmp_path):
             assert await until(VIEWS_RENDERER.idle)
             await pilot.pause()
             assert body.frames.key == newest and "\x1bP0;1;0q" in body.frames.frame
+
+    asyncio.run(go())
+
+
+def test_half_blocks_keep_the_old_picture_until_the_new_one_is_drawn(tmp_path):
+    """A step key changes the header at once; the picture under it stays (not repainted) while
+    the new one is drawn on the render thread, then the new one replaces it."""
+    import threading
+
+    from tbx_tui.tui.views.images import ImageBody
+
+    with SummaryWriter(str(tmp_path / "run")) as w:
+        for step, level in enumerate((40, 220)):
+            w.add_image("flat", np.full((120, 160, 3), level, np.uint8), step, dataformats="HWC")
+
+    async def go() -> None:
+        app = ViewHarness(str(tmp_path), ImageView, images="halfblock")
+        async with app.run_test(size=(120, 40)) as pilot:
+            view = app.query_one(ImageView)
+            body = app.query_one(ImageBody)
+            await drawn(pilot, body)
+            assert await wait_for(pilot, lambda: body._styled[2] and not body.frames.pending)
+            old_lines, old_key = body._styled[2], body.frames.key
+            gate = threading.Event()
+            VIEWS_RENDERER.submit("hold", gate.wait, lambda _: None)  # the thread is busy
+            try:
+                await pilot.press("h")
+                assert "step 0 (1/2)" in view.header_extra()
+                assert await wait_for(pilot, lambda: body.frames.pending)
+                await pilot.pause()
+                assert body._styled[2] is old_lines and body.frames.key == old_key
+            finally:
+                gate.set()
+            assert await wait_for(pilot, lambda: not body.frames.pending)
+            await pilot.pause()
+            assert body.frames.key != old_key and body._styled[2] is not old_lines
 
     asyncio.run(go())

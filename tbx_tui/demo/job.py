@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -64,11 +65,25 @@ class DemoJob:
     def _sleep(self) -> bool:
         return not self._stop.wait(self.tick)
 
-    def _training(self, w: SummaryWriter, lr: float, rng: np.random.Generator) -> None:
-        step, loss, acc = 0, 2.5, 0.1
-        weights = rng.normal(0, 1, 1000)
-        while self._sleep():
+    def _steps(self) -> Iterator[int]:
+        """1, 2, 3, ... one a tick until stopped; the first at once, so that the app has
+        something to draw from its first read."""
+        step = 1
+        while True:
+            yield step
+            if not self._sleep():
+                return
             step += 1
+
+    @staticmethod
+    def _flush_due(step: int) -> bool:
+        """Every fifth step, and the first (handed to the OS at once, not a second later)."""
+        return step == 1 or step % 5 == 0
+
+    def _training(self, w: SummaryWriter, lr: float, rng: np.random.Generator) -> None:
+        loss, acc = 2.5, 0.1
+        weights = rng.normal(0, 1, 1000)
+        for step in self._steps():
             rate = lr * (0.5 * (1 + math.cos(math.pi * min(step, 3000) / 3000)))
             loss = loss * (1 - rate * 8) + 0.02 * (0.3 - loss) * rate * 100
             noisy = loss + abs(rng.normal(0, 0.08 * loss + 0.01))
@@ -94,7 +109,7 @@ class DemoJob:
                     f"**step {step}**: loss `{noisy:.4f}`, accuracy `{acc:.3f}`, lr `{rate:.2e}`",
                     step,
                 )
-            if step % 5 == 0:
+            if self._flush_due(step):
                 w.flush()
 
     def _sweep(self, w: SummaryWriter, pause: float, rng: np.random.Generator) -> None:
@@ -128,12 +143,12 @@ class DemoJob:
                     return
 
     def _queue(self, w: SummaryWriter, load: float, rng: np.random.Generator) -> None:
-        clock, queue, busy, step = 0.0, 0, 0.0, 0
+        clock, queue, busy = 0.0, 0, 0.0
         next_arrival = rng.exponential(1 / load)
         next_departure = math.inf
         waits: list[float] = []
         arrivals: list[float] = []
-        while self._sleep():
+        for step in self._steps():
             for _ in range(50):  # 50 events per step
                 if next_arrival < next_departure:
                     busy += (next_arrival - clock) * (queue > 0)
@@ -149,19 +164,18 @@ class DemoJob:
                     queue -= 1
                     waits.append(clock - arrivals.pop(0))
                     next_departure = clock + rng.exponential(1.0) if queue else math.inf
-            step += 1
             w.add_scalar("queue/length", queue, step)
             w.add_scalar("queue/utilisation", busy / clock, step)
             if waits:
                 w.add_scalar("wait/mean", float(np.mean(waits[-200:])), step)
                 w.add_scalar("wait/theory", 1 / (1 - load), step)  # M/M/1: time in system
-            if step % 5 == 0:
+            if self._flush_due(step):
                 w.flush()
 
     def _sampler(self, w: SummaryWriter, scale: float, rng: np.random.Generator) -> None:
-        n, mean, m2, step = 0, 0.0, 0.0, 0
+        n, mean, m2 = 0, 0.0, 0.0
         samples: list[np.ndarray] = []
-        while self._sleep():
+        for step in self._steps():
             batch = rng.exponential(scale, 100)
             samples.append(batch)
             for x in batch:  # Welford
@@ -169,7 +183,6 @@ class DemoJob:
                 d = x - mean
                 mean += d / n
                 m2 += d * (x - mean)
-            step += 1
             w.add_scalar("estimate/mean", mean, step)
             w.add_scalar("estimate/variance", m2 / max(1, n - 1), step)
             w.add_scalar("estimate/max", float(batch.max()), step)
@@ -177,7 +190,7 @@ class DemoJob:
                 w.add_histogram("samples", np.concatenate(samples[-10:]), step)
             if step % 50 == 0:
                 self._figure(w, np.concatenate(samples), step)
-            if step % 5 == 0:
+            if self._flush_due(step):
                 w.flush()
 
     def _figure(self, w: SummaryWriter, data: np.ndarray, step: int) -> None:

@@ -6,8 +6,11 @@ back as the same float64 (``0.1``, ``1795787257.1108336``, ``0.00003``), non-fin
 numbers as the strings ``"nan"``, ``"inf"``, ``"-inf"``.
 
 Formatting floats is most of the cost of a big export: orjson (Ryu) formats them, a chunk at a
-time, about ten times faster than ``repr``; big exports are also formatted by several forked
+time, about ten times faster than ``repr``; a big run is also formatted by several forked
 processes at once, each into a temporary file, copied to the output in order.
+
+The export streams: runs are read one at a time (:meth:`Logdir.each_run`), written, and let go
+before the next is read, so its memory is that of the biggest run, not of the logdir.
 """
 
 from __future__ import annotations
@@ -18,16 +21,16 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
 import orjson
 
-from tbx_tui.headless.loading import load_for_report
+from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.read.logdir import Logdir
-from tbx_tui.read.store import ScalarSeries
+from tbx_tui.read.store import Run, ScalarSeries
 from tbx_tui.term.sanitize import escape_name, safe_text
 from tbx_tui.view import numfmt
 
@@ -61,7 +64,7 @@ def _chunks(part: Slice) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, b
     s = part.series
     for i in range(part.lo, part.hi, _CHUNK):
         j = min(i + _CHUNK, part.hi)
-        steps, walls, values = s.steps[i:j], s.wall_times[i:j], s.values[i:j]
+        steps, walls, values = s.steps_between(i, j), s.wall_times[i:j], s.values[i:j]
         finite = bool(np.isfinite(walls).all() and np.isfinite(values).all())
         yield steps, walls, values, finite
 
@@ -111,21 +114,28 @@ def _write_parts(parts: list[Slice], rows_of: Rows, out: BinaryIO) -> None:
             out.write(chunk)
 
 
-def select(logdir: Logdir, tag_re: re.Pattern | None, run_re: re.Pattern | None) -> list[Slice]:
-    """Every series to export, whole, in run then tag order.
+def select_run(run: Run, tag_re: re.Pattern | None) -> list[Slice]:
+    """Every series of ``run`` to export, whole, in tag order.
 
     Run names and tags are escaped (:func:`tbx_tui.term.sanitize.escape_name`) whatever the
     output is: ``tbx-top runs --export - | head`` must not let a name drive the terminal.
     """
-    show = escape_name
-    parts = []
-    for run_name, run in logdir.runs.items():
-        if run_re is not None and not run_re.search(run_name):
-            continue
-        for tag, series in run.scalars.items():
-            if tag_re is None or tag_re.search(tag):
-                parts.append(Slice(show(run_name), show(tag), series, 0, len(series)))
-    return parts
+    name = escape_name(run.name)
+    return [
+        Slice(name, escape_name(tag), series, 0, len(series))
+        for tag, series in run.scalars.items()
+        if tag_re is None or tag_re.search(tag)
+    ]
+
+
+def select(logdir: Logdir, tag_re: re.Pattern | None, run_re: re.Pattern | None) -> list[Slice]:
+    """Every series of a logdir read whole to export, in run then tag order."""
+    return [
+        part
+        for name, run in logdir.runs.items()
+        if run_re is None or run_re.search(name)
+        for part in select_run(run, tag_re)
+    ]
 
 
 def split(parts: list[Slice], shares: int) -> list[list[Slice]]:
@@ -185,6 +195,34 @@ def _write_forked(groups: list[list[Slice]], rows_of: Rows, out: BinaryIO) -> No
         raise OSError("a formatting process failed")
 
 
+def write_runs(
+    runs: Iterable[Run],
+    out: BinaryIO,
+    jsonl: bool,
+    tag_re: re.Pattern | None = None,
+    run_re: re.Pattern | None = None,
+    workers: int | None = None,
+) -> int:
+    """Write every scalar point of ``runs`` to ``out``, a run at a time as they come (each is
+    let go before the next is taken); return the number of rows."""
+    rows_of: Rows = jsonl_rows if jsonl else csv_rows
+    if not jsonl:
+        out.write(HEADER.encode())
+    workers = _workers() if workers is None else workers
+    total = 0
+    for run in runs:
+        if run_re is not None and not run_re.search(run.name):
+            continue
+        parts = select_run(run, tag_re)
+        rows = sum(p.hi - p.lo for p in parts)
+        if workers > 1 and rows >= PARALLEL_MIN_POINTS and hasattr(os, "fork"):
+            _write_forked(split(parts, workers), rows_of, out)
+        else:
+            _write_parts(parts, rows_of, out)
+        total += rows
+    return total
+
+
 def write_export(
     logdir: Logdir,
     out: BinaryIO,
@@ -193,37 +231,28 @@ def write_export(
     run_re: re.Pattern | None = None,
     workers: int | None = None,
 ) -> int:
-    """Write every scalar point of ``logdir`` to ``out``; return the number of rows."""
-    rows_of: Rows = jsonl_rows if jsonl else csv_rows
-    parts = select(logdir, tag_re, run_re)
-    total = sum(p.hi - p.lo for p in parts)
-    if not jsonl:
-        out.write(HEADER.encode())
-    workers = _workers() if workers is None else workers
-    if workers > 1 and total >= PARALLEL_MIN_POINTS and hasattr(os, "fork"):
-        _write_forked(split(parts, workers), rows_of, out)
-    else:
-        _write_parts(parts, rows_of, out)
-    return total
+    """Write every scalar point of a logdir already read to ``out``; return the number of rows."""
+    return write_runs(logdir.runs.values(), out, jsonl, tag_re, run_re, workers)
 
 
 def export(
     path: str, target: str, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
 ) -> int:
-    """The ``--export`` mode: read ``path`` once and write it to ``target``; exit status."""
-    logdir = load_for_report(path)
-    if logdir is None:
+    """The ``--export`` mode: read ``path`` a run at a time and write it to ``target``; exit
+    status. The logdir's warnings (unreadable folders, an unreachable store) go to stderr once
+    every run is written."""
+    streamed = stream_for_report(path)
+    if streamed is None:
         return 1
-    for warning in logdir.warnings:
-        print(f"tbx-top: warning: {safe_text(warning)}", file=sys.stderr)
+    logdir, runs = streamed
     jsonl = target.endswith(".jsonl")
     try:
         if target == "-":
-            write_export(logdir, sys.stdout.buffer, jsonl, tag_re, run_re)
+            write_runs(runs, sys.stdout.buffer, jsonl, tag_re, run_re)
             sys.stdout.buffer.flush()
         else:
             with open(target, "wb") as f:
-                write_export(logdir, f, jsonl, tag_re, run_re)
+                write_runs(runs, f, jsonl, tag_re, run_re)
     except BrokenPipeError:  # e.g. `| head`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -231,4 +260,7 @@ def export(
     except OSError as exc:
         print(f"tbx-top: error: cannot write {target!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    finally:
+        for warning in logdir.warnings:
+            print(f"tbx-top: warning: {safe_text(warning)}", file=sys.stderr)
     return 0 if logdir.ok else 1

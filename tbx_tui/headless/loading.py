@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
+import time
+from collections.abc import Iterator
 
-from tbx_tui.read.logdir import Logdir, load
+from tbx_tui.read.logdir import RETRY_FIRST, Logdir, load
+from tbx_tui.read.store import Run
 from tbx_tui.term.sanitize import safe_text
+
+
+def _cannot_list(path: str, logdir: Logdir) -> None:
+    for warning in logdir.warnings or [f"cannot list {path}"]:
+        print(f"tbx-top: error: {safe_text(warning)}", file=sys.stderr)
 
 
 def load_for_report(path: str) -> Logdir | None:
@@ -15,6 +24,23 @@ def load_for_report(path: str) -> Logdir | None:
     logdir = load(path)
     if logdir.listed:
         return logdir
-    for warning in logdir.warnings or [f"cannot list {path}"]:
-        print(f"tbx-top: error: {safe_text(warning)}", file=sys.stderr)
+    _cannot_list(path, logdir)
+    return None
+
+
+def stream_for_report(path: str, attempts: int = 2) -> tuple[Logdir, Iterator[Run]] | None:
+    """The logdir's runs one at a time (:meth:`Logdir.each_run`: memory for one run, not the
+    whole logdir), and the logdir for its warnings and :attr:`~Logdir.ok` once they are all read.
+    A listing that fails is tried ``attempts`` times in all (after 1, 2, 4... s); then, as
+    :func:`load_for_report`, the reasons go to stderr and the result is None."""
+    logdir = Logdir(path)
+    for i in range(attempts):
+        runs = logdir.each_run()
+        first = next(runs, None)
+        if logdir.listed:
+            head = [first] if first is not None else []
+            return logdir, itertools.chain(head, runs)
+        if i + 1 < attempts:
+            time.sleep(RETRY_FIRST * 2**i)
+    _cannot_list(path, logdir)
     return None

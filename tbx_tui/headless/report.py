@@ -23,21 +23,20 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from tbx_tui.headless import sections
-from tbx_tui.headless.loading import load_for_report
+from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.headless.report_json import render_json, run_json
 from tbx_tui.headless.summary_stats import (
     POINT_KINDS,
+    TREND_CELLS,
     RunReport,
     collect,
     point_stats,
-    scalar_stats,
-    trend_values,
 )
 from tbx_tui.term import termcaps
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.term.textwidth import cell_width, fit, pad, truncate
 from tbx_tui.view.numfmt import compact_number
-from tbx_tui.view.sparkline import sparkline
+from tbx_tui.view.sparkline import draw_means
 
 __all__ = ["POINT_KINDS", "SECTIONS", "RunReport", "Style", "add_section", "collect", "report"]
 __all__ += ["render_json", "render_text", "run_json"]
@@ -173,7 +172,7 @@ def section_scalars(view: RunReport, style: Style) -> list[str]:
     if not view.scalars:
         return []
     tags = list(view.scalars)
-    stats = [scalar_stats(view.scalars[t]) for t in tags]
+    stats = [view.scalars[t].stats for t in tags]
     columns = [
         _Column("count", [str(s.count) for s in stats]),
         _Column("last step", [compact_number(s.last_step) for s in stats]),
@@ -181,11 +180,9 @@ def section_scalars(view: RunReport, style: Style) -> list[str]:
         _Column("min", [compact_number(s.vmin) for s in stats]),
         _Column("max", [compact_number(s.vmax) for s in stats]),
     ]
-    trend_max = 24
-    trend = [
-        sparkline(trend_values(view.scalars[t]), trend_max, ascii_only=not style.unicode)
-        for t in tags
-    ]
+    trend_max = TREND_CELLS  # what the summaries kept
+    summaries = [view.scalars[t] for t in tags]
+    trend = [draw_means(s.trend_means, s.trend_has, not style.unicode) for s in summaries]
     return _table(style, "scalars", tags, columns, [4, 3, 0, 1], trend, trend_max)
 
 
@@ -327,10 +324,11 @@ def report(
 ) -> int:
     """Print the ``--once`` report (text, or JSON with ``args.json``); return the exit code."""
     out = stream if stream is not None else sys.stdout
-    ld = load_for_report(logdir)
-    if ld is None:
+    streamed = stream_for_report(logdir)  # one run in memory at a time
+    if streamed is None:
         return 1
-    views = collect(ld, tag_re, run_re)
+    ld, runs = streamed
+    views = collect(runs, tag_re, run_re)
     if getattr(args, "json", False):
         text = render_json(logdir, views, ld.warnings)
     else:

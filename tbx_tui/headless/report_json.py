@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from tbx_tui.headless.summary_stats import RunReport, point_stats, scalar_stats
+from tbx_tui.headless.summary_stats import RunReport, point_stats
 from tbx_tui.read.store import Point
 from tbx_tui.term.sanitize import valid_unicode
 from tbx_tui.view.numfmt import json_number
@@ -23,8 +23,8 @@ def _point_json(points: dict[str, list[Point]]) -> dict[str, dict[str, Any]]:
 def run_json(view: RunReport) -> dict[str, Any]:
     """One run of the ``--json`` document (the keys of issue 2, then a few extra ones)."""
     scalars = {}
-    for tag, series in view.scalars.items():
-        st = scalar_stats(series)
+    for tag, summary in view.scalars.items():
+        st = summary.stats
         scalars[tag] = {
             "count": st.count,
             "first_step": st.first_step,

@@ -213,9 +213,19 @@ def section_texts(view: Any, style: Any) -> list[str]:
 # --------------------------------------------------------------------------- hparams
 
 
+class _HParamsRun:
+    """A report's run as the hparams table reads it: hyperparameters, declared metrics, and
+    every scalar tag's summary (its final value), whatever ``--filter`` kept."""
+
+    def __init__(self, view: Any) -> None:
+        self.hparams = view.run.hparams
+        self.hparam_metrics = view.run.hparam_metrics
+        self.scalars = view.every_scalar
+
+
 def summary_hparams(views: list[Any], style: Any) -> list[str]:
     """The hparams table across all runs shown: hyperparameters and final metrics."""
-    runs = {v.run.name: v.run for v in views}
+    runs = {v.run.name: _HParamsRun(v) for v in views}
     table = hparams_table.build(runs)
     if not table.rows:
         return []

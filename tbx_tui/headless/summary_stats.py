@@ -2,18 +2,28 @@
 
 Pure functions over the store, and :func:`collect`, which reads a logdir and narrows it by
 ``--runs`` / ``--filter``; no terminal or JSON knowledge beyond spelling numbers.
+
+The report needs a few numbers per scalar tag, not its points: :func:`collect` reads the runs one
+at a time and keeps a :class:`ScalarSummary` of each tag (its numbers and its sparkline's
+buckets), so the memory of ``--once`` does not grow with the number of points.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import Point, Run, ScalarSeries
+from tbx_tui.view.sparkline import bucket_means
+
+#: Buckets of the trend the report draws per scalar tag (its widest sparkline).
+TREND_CELLS = 24
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,30 @@ def trend_values(series: ScalarSeries) -> np.ndarray:
     return series.values[order]
 
 
+@dataclass(frozen=True)
+class ScalarSummary:
+    """What the report shows of one scalar tag, kept instead of its points: its numbers, and
+    the buckets of its trend (:func:`tbx_tui.view.sparkline.bucket_means` of the values in
+    step order, :data:`TREND_CELLS` at most)."""
+
+    stats: ScalarStats
+    trend_means: np.ndarray
+    trend_has: np.ndarray
+
+    def __len__(self) -> int:
+        return self.stats.count
+
+    @property
+    def last_value(self) -> float | None:
+        """The value at the highest step (what the hparams table calls a final metric)."""
+        return self.stats.last_value
+
+
+def summarize(series: ScalarSeries) -> ScalarSummary:
+    means, has = bucket_means(trend_values(series), TREND_CELLS)
+    return ScalarSummary(scalar_stats(series), means, has)
+
+
 #: Non-scalar kinds in report order, with their singular names.
 POINT_KINDS = {
     "histograms": "histogram",
@@ -91,11 +125,18 @@ POINT_KINDS = {
 
 @dataclass
 class RunReport:
-    """One run as the report shows it: its tags narrowed by ``--filter``."""
+    """One run as the report shows it: its tags narrowed by ``--filter``.
+
+    ``every_scalar`` summarizes every scalar tag of the run (the hparams table reads final
+    metrics whatever the filter); ``scalars`` is the part ``--filter`` keeps. The run's own
+    scalar points are not kept (``run.scalars`` is emptied when :func:`collect` read the run
+    itself); everything else of the run is.
+    """
 
     run: Run
-    scalars: dict[str, ScalarSeries]
+    scalars: dict[str, ScalarSummary]
     points: dict[str, dict[str, list[Point]]]  # kind -> tag -> points
+    every_scalar: dict[str, ScalarSummary]
 
     @property
     def name(self) -> str:
@@ -105,32 +146,50 @@ class RunReport:
         return len(self.scalars) + sum(len(tags) for tags in self.points.values())
 
 
+def run_report(
+    run: Run, tag_re: re.Pattern | None = None, drop_points: bool = False
+) -> RunReport:
+    """``run`` summarized for the report and narrowed by ``tag_re``; with ``drop_points`` its
+    scalar points are let go once summarized (the caller read it for the report alone)."""
+
+    def keep(tag: str) -> bool:
+        return tag_re is None or tag_re.search(tag) is not None
+
+    every = {t: summarize(s) for t, s in run.scalars.items()}
+    if drop_points:
+        run.scalars = {}
+    return RunReport(
+        run=run,
+        scalars={t: s for t, s in every.items() if keep(t)},
+        points={k: {t: p for t, p in run.series(k).items() if keep(t)} for k in POINT_KINDS},
+        every_scalar=every,
+    )
+
+
 def collect(
-    logdir: str | Logdir, tag_re: re.Pattern | None = None, run_re: re.Pattern | None = None
+    logdir: str | os.PathLike[str] | Logdir | Iterable[Run],
+    tag_re: re.Pattern | None = None,
+    run_re: re.Pattern | None = None,
 ) -> list[RunReport]:
-    """Read ``logdir`` once and narrow it: runs by ``run_re``, tags by ``tag_re`` (re.search).
+    """Summarize ``logdir`` and narrow it: runs by ``run_re``, tags by ``tag_re`` (re.search).
 
-    A run left with no tag after ``tag_re`` is dropped unless it has warnings; without
-    ``tag_re`` every run is kept, empty or not.
+    ``logdir`` is a path or URL (read here, one run at a time), a :class:`Logdir` already read
+    (left as it is), or runs handed over one at a time (:meth:`Logdir.each_run`; their scalar
+    points are let go once summarized). A run left with no tag after ``tag_re`` is dropped
+    unless it has warnings; without ``tag_re`` every run is kept, empty or not.
     """
+    runs: Iterable[Run]
     if isinstance(logdir, Logdir):
-        ld = logdir
+        runs, owned = logdir.runs.values(), False
+    elif isinstance(logdir, (str, os.PathLike)):
+        runs, owned = Logdir(os.fspath(logdir)).each_run(), True
     else:
-        ld = Logdir(logdir)
-        ld.refresh()
+        runs, owned = logdir, True
     views = []
-    for name, run in ld.runs.items():
-        if run_re is not None and not run_re.search(name):
+    for run in runs:
+        if run_re is not None and not run_re.search(run.name):
             continue
-
-        def keep(tag: str) -> bool:
-            return tag_re is None or tag_re.search(tag) is not None
-
-        view = RunReport(
-            run=run,
-            scalars={t: s for t, s in run.scalars.items() if keep(t)},
-            points={k: {t: p for t, p in run.series(k).items() if keep(t)} for k in POINT_KINDS},
-        )
+        view = run_report(run, tag_re, drop_points=owned)
         if tag_re is not None and view.tag_count() == 0 and run.warnings == 0:
             continue
         views.append(view)

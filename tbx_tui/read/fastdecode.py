@@ -32,7 +32,12 @@ class PlainScalars:
 
 
 def _take(data: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
-    return data[at[:, None] + np.arange(width)]
+    """The ``width`` bytes at each of ``at``, one row each (built a column at a time: an index
+    matrix of the whole batch would cost 8 bytes per byte)."""
+    rows = np.empty((len(at), width), dtype=np.uint8)
+    for j in range(width):
+        rows[:, j] = data[at + j]
+    return rows
 
 
 def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,11 +60,13 @@ def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
     """Find and decode the plain scalar events among records ``buf[offsets[i]:+lengths[i]]``.
 
-    ``buf`` must hold at least 16 more bytes after every payload (callers pad it).
+    Values stay float32, as the file holds them. A record ending in the last 16 bytes of
+    ``buf`` is left to protobuf (the checks below look a few bytes past short payloads).
     """
     data = np.frombuffer(buf, dtype=np.uint8)
     end = offsets + lengths
-    ok = (lengths >= 20) & (data[offsets] == 0x09)
+    ok = (lengths >= 20) & (end + 16 <= len(data))
+    ok[ok] = data[offsets[ok]] == 0x09
     idx = np.flatnonzero(ok)
     p = offsets[idx] + 9
     e = end[idx]
@@ -80,7 +87,7 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
     idx, walls, steps, tag_at, tag_len, q = (
         a[good] for a in (idx, walls, steps, tag_at, tag_len, q)
     )
-    values = byte_view(buf, "<f4")[q + 1].astype(np.float64)
+    values = byte_view(buf, "<f4")[q + 1]
     tag_ids, tags = _intern_tags(data, tag_at, tag_len)
     valid = np.array([t is not None for t in tags], dtype=bool)
     if not valid.all():  # a tag that is not UTF-8: let protobuf judge those records
@@ -106,7 +113,7 @@ def _intern_tags(
     tags: list[str | None] = []
     for length in np.unique(tag_len):
         sel = np.flatnonzero(tag_len == length)
-        raw = np.ascontiguousarray(_take(data, tag_at[sel], int(length)))
+        raw = _take(data, tag_at[sel], int(length))
         keys = raw.view(f"V{int(length)}").ravel() if length else np.zeros(len(sel), "V1")
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         base = len(tags)

@@ -20,6 +20,8 @@ _U64 = struct.Struct("<Q").unpack_from
 _TABLED_MAX = 128
 #: Offsets checked per step when searching for the next valid header.
 _RESYNC_WINDOW = 1 << 16
+#: Bytes searched at a time for record starts.
+_CANDIDATE_BLOCK = 1 << 20
 
 
 def _data_crc_ok(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -92,6 +94,18 @@ def _follow_python(buf: bytes, pos: int, end: int, limit: int) -> tuple[list[int
     return starts, pos, True
 
 
+def _candidates(buf: bytes, pos: int, end: int) -> np.ndarray:
+    """Offsets ``x >= pos`` with ``buf[x + 12] == 0x09`` (a block at a time: no buffer-sized
+    temporary)."""
+    u8 = np.frombuffer(buf, dtype=np.uint8)
+    first, last = pos + record.HEADER_SIZE, end
+    parts = [
+        np.flatnonzero(u8[a : min(a + _CANDIDATE_BLOCK, last)] == 0x09) + (a - record.HEADER_SIZE)
+        for a in range(first, last, _CANDIDATE_BLOCK)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
 def _follow_vectorised(buf: bytes, pos: int, end: int) -> tuple[np.ndarray, int]:
     """Record starts from ``pos`` on, found all at once, and where the chain stops.
 
@@ -100,8 +114,7 @@ def _follow_vectorised(buf: bytes, pos: int, end: int) -> tuple[np.ndarray, int]
     candidate's length field points at (plus ``pos``) should form one chain; the prefix where
     each start's length leads exactly to the next start is certain, whatever else happened.
     """
-    u8 = np.frombuffer(buf, dtype=np.uint8)
-    cand = np.flatnonzero(u8[pos + record.HEADER_SIZE : end] == 0x09) + pos
+    cand = _candidates(buf, pos, end)
     if cand.size == 0 or cand[0] != pos:
         return cand[:0], pos
     lengths = byte_view(buf, "<u8")[cand]
@@ -110,10 +123,9 @@ def _follow_vectorised(buf: bytes, pos: int, end: int) -> tuple[np.ndarray, int]
     nxt = cand + lengths[fits].astype(np.int64) + record.OVERHEAD
     inside = nxt <= end
     cand, nxt = cand[inside], nxt[inside]
-    pointed = np.zeros(end + 1, dtype=bool)
-    pointed[nxt] = True
-    pointed[pos] = True
-    keep = pointed[cand]
+    targets = np.sort(np.append(nxt, pos))  # the offsets some length field points at
+    at = np.minimum(np.searchsorted(targets, cand), len(targets) - 1)
+    keep = targets[at] == cand
     chain, nxt = cand[keep], nxt[keep]
     if chain.size == 0:
         return chain, pos

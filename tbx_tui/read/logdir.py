@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,6 +188,35 @@ class Logdir:
         )
         return changed
 
+    def each_run(self) -> Iterator[Run]:
+        """Read every run once, in name order, handing each over as soon as its files are read
+        and keeping none of them: memory holds one run at a time, whatever the logdir's size
+        (the headless modes stream with it). A failed listing yields nothing; a store that goes
+        away stops the runs there. Either is a logdir warning and makes :attr:`ok` False."""
+        self._budget = 1 << 62
+        self.complete = True
+        try:
+            listing = self.storage.scan(is_event_file)
+        except OSError as exc:
+            self._failed(exc)
+            return
+        self.listed = True
+        for path in listing.denied.values():
+            self._warn(f"permission denied: {path}")
+        found = {run_name(folder): files for folder, files in listing.folders.items()}
+        try:
+            for name in sorted(found):
+                state = RunState(Run(name))
+                if self.remote:
+                    self.storage.prefetch(self._planned_reads({name: found[name]}))
+                self._read_run(state, found[name])
+                self.bytes_seen += sum(fs.size for fs in state.files.values())
+                yield state.run
+        except StorageError as exc:
+            self._failed(exc)
+        else:
+            self._failures = 0
+
     def _planned_reads(self, found: dict[str, list[FileInfo]]) -> list[tuple[str, int, int]]:
         """The first read :meth:`_read_file` will make of each file that grew, in order."""
         plan: list[tuple[str, int, int]] = []
@@ -242,6 +271,7 @@ class Logdir:
             return self._restart(state, files)
         if all(fs.offset >= fs.size for fs in state.files.values()):
             state.done = files
+            state.run.settle()  # read to the end: give back the capacity big batches left
         return changed
 
     def _check_same(self, fs: FileState, info: FileInfo) -> None:

@@ -13,23 +13,33 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.store import KINDS, Run
+from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.store import KINDS, Run, ScalarSeries
 
 
 @dataclass(frozen=True)
 class SeriesView:
-    steps: np.ndarray
+    """One series as it was: its columns cut at a length. ``step_column`` is an array, or the
+    :class:`~tbx_tui.read.store.StepRange` evenly spaced steps follow (:attr:`steps` builds
+    them on each call)."""
+
+    step_column: np.ndarray | StepRange
     wall_times: np.ndarray
     values: np.ndarray
     version: int
 
+    @property
+    def steps(self) -> np.ndarray:
+        column = self.step_column
+        return column.array() if isinstance(column, StepRange) else column
+
     def __len__(self) -> int:
-        return len(self.steps)
+        return len(self.wall_times)
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
-        top = self.steps.max()
-        return int(np.flatnonzero(self.steps == top)[-1])
+        column = self.step_column
+        return column.top_index() if isinstance(column, StepRange) else top_index(column)
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,12 @@ class RunView:
         return self.warnings > 0
 
 
+def take_series(series: ScalarSeries) -> SeriesView:
+    """A view of ``series`` now: its columns cut at its length (int32 or int64 steps, float32
+    or float64 values, as the store holds them; ``float()`` of a value is exact)."""
+    return SeriesView(series.step_column(), series.wall_times, series.values, series.version)
+
+
 def take(run: Run, previous: RunView | None = None) -> RunView:
     """A view of ``run`` now; series whose version did not change are reused from ``previous``."""
     old = previous.scalars if previous is not None else {}
@@ -64,10 +80,7 @@ def take(run: Run, previous: RunView | None = None) -> RunView:
         if before is not None and before.version == series.version:
             scalars[tag] = before
             continue
-        n = len(series)
-        scalars[tag] = SeriesView(
-            series.steps[:n], series.wall_times[:n], series.values[:n], series.version
-        )
+        scalars[tag] = take_series(series)
     kinds = {kind: {t: list(p) for t, p in list(run.series(kind).items())} for kind in KINDS}
     points = sum(len(s) for s in scalars.values())
     points += sum(len(p) for d in kinds.values() for p in d.values())

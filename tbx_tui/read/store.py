@@ -1,19 +1,34 @@
 """The in-memory store: what was read from a logdir, run by run, tag by tag.
 
-Scalars are columnar (growing numpy arrays: int64 steps, float64 wall times and values, 24 bytes a
-point). Other kinds are few points per tag and keep one small record per event. Images keep only
-where their bytes are on disk (:class:`BlobRef`), so thousands of images cost little memory.
+Scalars are columnar and compact, every value exact: float64 wall times, float32 values, and
+steps that cost nothing while they go up by a fixed stride (most series) or int32 otherwise; 12
+or 16 bytes a point. A column widens, once, when a point needs it: steps to int64 at the first
+step outside int32, values to float64 at the first value that is not a float32 (a TF2
+``DT_DOUBLE`` tensor scalar); the points before are copied over unchanged. Other kinds are few
+points per tag and keep one small record per event. Images keep only where their bytes are on disk
+(:class:`BlobRef`), so thousands of images cost little memory.
+
+Capacity: while a series loads, its arrays grow by half at a time; :meth:`ScalarSeries.settle`
+(called when the run's files are read to their end) cuts them to the points they hold. Points
+that arrive after that (tailing) grow them by a few percent at a time.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.steprange import fits32 as _fits32
+
 _MIN_CAPACITY = 64
+#: Extends of at least this many points grow capacity by half (a first read: few, big batches).
+_BULK = 4096
+_F32_MAX = float(np.finfo(np.float32).max)
 _epochs = itertools.count(1)
 
 
@@ -27,25 +42,71 @@ def first_version() -> int:
     return next(_epochs) << 32
 
 
-class ScalarSeries:
-    """One scalar tag of one run: steps, wall times and values in arrival order."""
+def is_float32(value: float) -> bool:
+    """Whether the float64 ``value`` is exactly a float32 (NaN and the infinities are)."""
+    if math.isnan(value) or math.isinf(value):
+        return True
+    return abs(value) <= _F32_MAX and float(np.float32(value)) == value
 
-    __slots__ = ("_steps", "_walls", "_values", "_n", "version")
+
+def _small_slack(n: int) -> int:
+    """Room kept beyond ``n`` points when growing for a few points (tailing)."""
+    return max(n // 64, _MIN_CAPACITY)
+
+
+class ScalarSeries:
+    """One scalar tag of one run: steps, wall times and values in arrival order.
+
+    Columns are numpy arrays with room to grow; :attr:`wall_times` and :attr:`values` are views
+    of the first ``len(self)`` entries. Whatever changes later (an append, a widened column, a
+    restart's purge) writes past those views or into new arrays, so a view once taken never
+    changes. Steps that go up (or down) by the same stride every point, as most loggers write
+    them, are kept as a :class:`StepRange` and cost nothing; the first step off the stride turns
+    them into a column. :attr:`steps` is always an array (built on each call while implicit).
+    """
+
+    __slots__ = ("_steps", "_range", "_walls", "_values", "_n", "_loose", "version")
 
     def __init__(self) -> None:
-        self._steps = np.empty(_MIN_CAPACITY, dtype=np.int64)
+        #: None while the steps are :attr:`_range`'s.
+        self._steps: np.ndarray | None = None
+        self._range = StepRange(0, 0, 0)
         self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
-        self._values = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        self._values = np.empty(_MIN_CAPACITY, dtype=np.float32)
         self._n = 0
+        #: Whether the capacity beyond ``_n`` was sized for a load (growing by half), not for
+        #: tailing: :meth:`settle` gives that back.
+        self._loose = True
         #: Bumped on every change, so views can tell whether to redraw.
         self.version = first_version()
 
     def __len__(self) -> int:
         return self._n
 
+    def __getstate__(self) -> tuple:  # pickled (e.g. from a reading process) without slack
+        n = self._n
+        steps = None if self._steps is None else self._steps[:n].copy()
+        columns = (steps, self._walls[:n].copy(), self._values[:n].copy())
+        return (*columns, self._range, n, self.version)
+
+    def __setstate__(self, state: tuple) -> None:
+        self._steps, self._walls, self._values, self._range, self._n, self.version = state
+        self._loose = False
+
     @property
     def steps(self) -> np.ndarray:
-        return self._steps[: self._n]
+        """int32, or int64 once a step did not fit."""
+        return self._range.array() if self._steps is None else self._steps[: self._n]
+
+    def step_column(self) -> np.ndarray | StepRange:
+        """The steps as held: a view of the column, or the :class:`StepRange` they follow."""
+        return self._range if self._steps is None else self._steps[: self._n]
+
+    def steps_between(self, lo: int, hi: int) -> np.ndarray:
+        """Steps ``lo:hi`` (built for that part only while implicit)."""
+        if self._steps is None:
+            return self._range.array(lo, hi)
+        return self._steps[lo : min(hi, self._n)]
 
     @property
     def wall_times(self) -> np.ndarray:
@@ -53,25 +114,81 @@ class ScalarSeries:
 
     @property
     def values(self) -> np.ndarray:
+        """float32, or float64 once a value was not a float32; exact either way."""
         return self._values[: self._n]
+
+    def _columns(self) -> tuple[str, ...]:
+        return ("_walls", "_values") if self._steps is None else ("_steps", "_walls", "_values")
+
+    def _resize(self, capacity: int) -> None:
+        """Move every column to new arrays of ``capacity`` (never in place: views stay valid)."""
+        n = self._n
+        for name in self._columns():
+            old = getattr(self, name)
+            fresh = np.empty(capacity, dtype=old.dtype)
+            fresh[:n] = old[:n]
+            setattr(self, name, fresh)
 
     def _reserve(self, extra: int) -> None:
         need = self._n + extra
-        cap = len(self._steps)
+        cap = len(self._walls)
         if need <= cap:
             return
-        new_cap = max(need, cap * 2)
-        for name in ("_steps", "_walls", "_values"):
-            old = getattr(self, name)
-            grown = np.empty(new_cap, dtype=old.dtype)
-            grown[: self._n] = old[: self._n]
-            setattr(self, name, grown)
+        if extra >= _BULK or self._loose:  # loading: few copies, the slack is given back
+            self._resize(max(need, cap + cap // 2))
+            self._loose = True
+        else:  # tailing a settled series: a little room, kept
+            self._resize(need + _small_slack(need))
+
+    def _widen(self, name: str, dtype: type) -> None:
+        old = getattr(self, name)
+        fresh: np.ndarray = np.empty(len(old), dtype=dtype)
+        fresh[: self._n] = old[: self._n]
+        setattr(self, name, fresh)
+
+    def _continues(self, first: int, k: int, stride: int | None) -> StepRange | None:
+        """The range the steps become if ``k`` more follow on from ``first`` with ``stride``
+        (None for a batch whose own steps are not evenly spaced), or None if they break it."""
+        r = self._range
+        if stride is None:
+            return None
+        if self._n == 0:
+            new = StepRange(first, stride, k)
+        elif self._n == 1 and k >= 1:
+            step = first - r.first
+            if k > 1 and stride != step:
+                return None
+            new = StepRange(r.first, step, 1 + k)
+        else:
+            if first != r.at(self._n) or (k > 1 and stride != r.stride):
+                return None
+            new = StepRange(r.first, r.stride, self._n + k)
+        ends = (new.first, new.at(new.n - 1), new.stride)
+        return new if all(abs(e) < 1 << 62 for e in ends) else None
+
+    def _materialize(self, dtype: type) -> None:
+        """Turn the implicit steps into a column (as long as the others)."""
+        column: np.ndarray = np.empty(len(self._walls), dtype=dtype)
+        column[: self._n] = self._range.array()
+        self._steps = column
 
     def append(self, step: int, wall_time: float, value: float) -> None:
-        if self._n == len(self._steps):
+        if self._n == len(self._walls):
             self._reserve(1)
         n = self._n
-        self._steps[n] = step
+        if self._steps is None:
+            follows = self._continues(step, 1, 0)
+            if follows is not None:
+                self._range = follows
+            else:
+                fits = _fits32(step, self._range.first, self._range.at(max(n - 1, 0)))
+                self._materialize(np.int32 if fits else np.int64)
+        if self._steps is not None:
+            if self._steps.dtype == np.int32 and not _fits32(step):
+                self._widen("_steps", np.int64)
+            self._steps[n] = step
+        if self._values.dtype == np.float32 and not is_float32(value):
+            self._widen("_values", np.float64)
         self._walls[n] = wall_time
         self._values[n] = value
         self._n = n + 1
@@ -83,11 +200,41 @@ class ScalarSeries:
             return
         self._reserve(k)
         n = self._n
-        self._steps[n : n + k] = steps
+        if self._steps is None:
+            deltas = np.diff(steps.astype(np.int64, copy=False))
+            even = k == 1 or bool((deltas == deltas[0]).all())
+            stride = (int(deltas[0]) if k > 1 else 0) if even else None
+            follows = self._continues(int(steps[0]), k, stride)
+            if follows is not None:
+                self._range = follows
+            else:
+                r = self._range
+                ends = (int(steps.min()), int(steps.max()), r.first, r.at(max(n - 1, 0)))
+                self._materialize(np.int32 if _fits32(*ends) else np.int64)
+        if self._steps is not None:
+            if self._steps.dtype == np.int32 and steps.dtype.itemsize > 4:
+                if not _fits32(int(steps.min()), int(steps.max())):
+                    self._widen("_steps", np.int64)
+            self._steps[n : n + k] = steps
+        if self._values.dtype == np.float32 and values.dtype.itemsize > 4:
+            with np.errstate(over="ignore"):
+                narrow = values.astype(np.float32)
+            if not np.array_equal(narrow, values, equal_nan=True):
+                self._widen("_values", np.float64)
         self._walls[n : n + k] = wall_times
         self._values[n : n + k] = values
         self._n = n + k
         self.version += 1
+
+    def settle(self) -> None:
+        """Give back the room a load left unused (call when the files are read to their end):
+        the columns then hold exactly the points. From then on, new points grow the columns by
+        a few percent at a time (tailing), room that is kept, so a live series is not copied on
+        every read."""
+        if self._loose:
+            if len(self._walls) != self._n:
+                self._resize(self._n)
+            self._loose = False
 
     def purge_from(self, step: int) -> int:
         """Drop points with ``step >= step``; return how many were dropped.
@@ -99,12 +246,13 @@ class ScalarSeries:
         k = int(keep.sum())
         dropped = self._n - k
         if dropped:
-            cap = max(k * 2, _MIN_CAPACITY)
-            for name, column in (
-                ("_steps", self.steps),
-                ("_walls", self.wall_times),
-                ("_values", self.values),
-            ):
+            if self._steps is None and self._range.stride < 0:
+                self._materialize(self._range.array().dtype.type)
+            if self._steps is None:  # steps going up: the kept ones are the first k
+                self._range = StepRange(self._range.first, self._range.stride, k)
+            cap = k + _small_slack(k)
+            for name in self._columns():
+                column = getattr(self, name)[: self._n]
                 fresh = np.empty(cap, dtype=column.dtype)
                 fresh[:k] = column[keep]
                 setattr(self, name, fresh)
@@ -114,12 +262,14 @@ class ScalarSeries:
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
-        steps = self.steps
-        top = steps.max()
-        return int(np.flatnonzero(steps == top)[-1])
+        if self._steps is None:
+            return self._range.top_index()
+        return top_index(self.steps)
 
     def nbytes(self) -> int:
-        return self._steps.nbytes + self._walls.nbytes + self._values.nbytes
+        """Bytes held by the columns, unused capacity included."""
+        steps = 0 if self._steps is None else self._steps.nbytes
+        return steps + self._walls.nbytes + self._values.nbytes
 
 
 @dataclass(frozen=True)
@@ -195,6 +345,12 @@ class Run:
         for kind in KINDS:
             n += sum(len(v) for v in self.series(kind).values())
         return n
+
+    def settle(self) -> None:
+        """Give back the capacity big batches left in the scalar series (see
+        :meth:`ScalarSeries.settle`): call when the run's files are read to their end."""
+        for series in self.scalars.values():
+            series.settle()
 
     def purge_from(self, step: int) -> int:
         """Apply a restart (``SessionLog.START`` at ``step``): drop every point with step >= it."""

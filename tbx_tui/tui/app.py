@@ -22,7 +22,6 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
-from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
 from tbx_tui.tui.messages import (
     DataChanged,
@@ -31,7 +30,6 @@ from tbx_tui.tui.messages import (
     RunsToggled,
     ZoomRequested,
 )
-from tbx_tui.tui.render import RENDERER
 from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
@@ -40,7 +38,8 @@ from tbx_tui.tui.textual_compat import line_filters
 from tbx_tui.tui.views.registry import VIEWS, SyncedView
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
-#: Seconds the views other than the first tab wait for the first charts before they load.
+#: Seconds the views other than the first tab wait for the first charts (drawn and painted)
+#: before they load: mounting a view holds the UI thread, which paints the charts.
 FIRST_CHARTS_WAIT = 2.0
 #: Below this many columns the tabs show short titles.
 SHORT_TABS_BELOW = 100
@@ -86,6 +85,9 @@ class TbxTop(App[int]):
         self.views_ready = False
         self._data_seen = False
         self._pending_filter = False  # `/` pressed before the views were there
+        self._charts_painted = threading.Event()  # the first charts in view are on screen
+        self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
+        self._paint_asked = False
         self._short_tabs = False
 
     # layout --------------------------------------------------------------------------------
@@ -155,8 +157,21 @@ class TbxTop(App[int]):
         self.call_from_thread(self._views_mounted)
 
     def _first_charts_done(self) -> bool:
-        """The first chart is drawn, or there is none to draw (data read, no scalars)."""
-        return RENDERER.drawn > 0 or (self._data_seen and not self.state.scalar_tags())
+        """The charts in view are on screen (drawn, then painted), or there is none to draw
+        (data read, no scalars; another tab shown)."""
+        if self._data_seen and not self.state.scalar_tags():
+            return True
+        main = self.screen_stack[0]
+        tabs = main.query_one("#views", TabbedContent)
+        if self.screen is not main or tabs.active != f"view-{VIEWS[0].id}":
+            return True
+        cards = [c for c in main.query("ChartCard") if main.can_view_partial(c)]
+        if not cards or not all(getattr(c, "drawn", True) for c in cards):
+            return False
+        if not self._charts_painted.is_set() and not self._paint_asked:
+            self._paint_asked = True  # drawn: once the screen is repainted, they are shown
+            self.call_after_refresh(self._charts_painted.set)
+        return self._charts_painted.is_set()
 
     async def _mount_view(self, view_id: str, factory: Callable[[ViewState], Widget]) -> None:
         """Put the view in its tab (replacing "loading…"), then give it the data if any."""
@@ -165,6 +180,17 @@ class TbxTop(App[int]):
         await pane.mount(factory(self.state).add_class("view"))
         if self._data_seen:
             self.sync()
+        if self._chosen_view == pane.id and self.screen is self.screen_stack[0]:
+            tabs = self.screen.query_one("#views", TabbedContent)
+            if tabs.active == pane.id:  # chosen with its key before it was there: keys go to it
+                self.call_after_refresh(self._focus_active_view)
+        if self._pending_filter:  # `/` came before the view shown was there: open its filter
+            self.call_after_refresh(self._open_pending_filter)  # once laid out (focusable)
+
+    def _open_pending_filter(self) -> None:
+        if self._pending_filter and self.screen is self.screen_stack[0] and self._main_view():
+            self._pending_filter = False
+            self.action_filter()
 
     def _views_mounted(self) -> None:
         self.views_ready = True
@@ -293,6 +319,8 @@ class TbxTop(App[int]):
         return None
 
     def action_help(self) -> None:
+        from tbx_tui.tui.help import HelpScreen  # (loaded on first use: not needed to paint)
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -347,6 +375,7 @@ class TbxTop(App[int]):
             # pane of a focused descendant): let go of it first
             self.screen.set_focus(None)
         tabs.active = target
+        self._chosen_view = target  # (not mounted yet: it gets the keyboard once it is)
         self.call_after_refresh(self._focus_active_view)
 
     def _focus_active_view(self) -> None:

@@ -4,7 +4,8 @@ plotext keeps one global figure, so exactly one thread draws scalar charts: this
 plotext users hold :data:`tbx_tui.view.plot.PLOTEXT_LOCK`). A card submits a job (a function that
 draws from a snapshot of immutable inputs, and one that hands the result back by posting a
 message); a newer job of the same card replaces one still queued, so a burst of key presses
-draws only the last state. Jobs are served in the order their cards first asked.
+draws only the last state. Jobs are served by their ``place`` (a card's position on screen: the
+top left first, as one reads), then in the order their cards first asked.
 
 The thread is started on the first job and starts with an empty context (no active app), so
 results find their app through the widget tree; it is a daemon and idles on a condition.
@@ -33,17 +34,24 @@ class ChartRenderer:
         self.name = name
         self._cond = threading.Condition()
         self._jobs: dict[Hashable, tuple[Callable[[], Any], Callable[[Any], object]]] = {}
+        self._places: dict[Hashable, tuple[int, ...]] = {}
         self._busy = False
         self._thread: threading.Thread | None = None
         #: Jobs drawn since start (tests read it to see that hidden cards cost nothing).
         self.drawn = 0
 
     def submit(
-        self, owner: Hashable, draw: Callable[[], Any], deliver: Callable[[Any], object]
+        self,
+        owner: Hashable,
+        draw: Callable[[], Any],
+        deliver: Callable[[Any], object],
+        place: tuple[int, ...] = (),
     ) -> None:
-        """Queue ``deliver(draw())`` for ``owner``, replacing its job still waiting, if any."""
+        """Queue ``deliver(draw())`` for ``owner``, replacing its job still waiting, if any;
+        queued jobs with a smaller ``place`` are served first."""
         with self._cond:
             self._jobs[owner] = (draw, deliver)  # an existing key keeps its place in the queue
+            self._places[owner] = place
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
@@ -52,6 +60,7 @@ class ChartRenderer:
     def cancel(self, owner: Hashable) -> None:
         with self._cond:
             self._jobs.pop(owner, None)
+            self._places.pop(owner, None)
 
     def idle(self) -> bool:
         with self._cond:
@@ -62,8 +71,10 @@ class ChartRenderer:
             with self._cond:
                 while not self._jobs:
                     self._cond.wait()
-                owner = next(iter(self._jobs))
+                places = self._places
+                owner = min(self._jobs, key=lambda o: places.get(o, ()))  # the first of equals
                 draw, deliver = self._jobs.pop(owner)
+                places.pop(owner, None)
                 self._busy = True
             try:
                 try:

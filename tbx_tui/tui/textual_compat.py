@@ -9,7 +9,6 @@ instead of surfacing as an ``AttributeError`` deep inside a screen update.
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import version
 
 from textual.app import App
 from textual.filter import LineFilter
@@ -36,6 +35,8 @@ def check_textual_internals() -> None:
     if not isinstance(inspect.getattr_static(Footer, "_bindings_ready", None), Reactive):
         problems.append("Footer._bindings_ready (a reactive bool) is gone")
     if problems:
+        from importlib.metadata import version  # (email, zipfile: not on the start-up path)
+
         raise RuntimeError(
             f"textual {version('textual')} changed internals tbx_tui.tui.textual_compat uses: "
             + "; ".join(problems)

@@ -69,6 +69,8 @@ def final_value(run: Any, tag: str) -> float | None:
     series = run.scalars.get(tag)
     if series is None or len(series) == 0:
         return None
+    if hasattr(series, "last_value"):  # a summary of the series (the headless report's)
+        return float(series.last_value)
     return float(series.values[series.last_index()])
 
 

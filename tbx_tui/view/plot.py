@@ -71,7 +71,7 @@ def x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
 
 def prepare(steps, walls, values, opts: Options, buckets: int) -> Prepared:
     x = x_values(steps, walls, opts.x_mode)
-    y = values
+    y = np.asarray(values, dtype=np.float64)  # the store may hold float32: draw in float64
     if len(x) > 1 and not np.all(x[1:] >= x[:-1]):
         order = np.argsort(x, kind="stable")
         x, y = x[order], y[order]

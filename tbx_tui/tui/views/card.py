@@ -288,7 +288,8 @@ class ChartCard(Widget, can_focus=True):
                 strips, frame = result
                 self.post_message(ChartDrawn(key, strips, frame))
 
-        RENDERER.submit(self, lambda: job.draw(console), deliver)
+        place = (self.region.y, self.region.x)  # top left first: the first charts one sees
+        RENDERER.submit(self, lambda: job.draw(console), deliver, place)
 
     def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()

@@ -8,8 +8,11 @@ on a render thread: a big image never holds up a key press.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PIL import Image
 from rich.color import Color
+from rich.console import Console
 from rich.control import Control
 from rich.segment import ControlType, Segment
 from rich.style import Style
@@ -47,10 +50,28 @@ def cells_text(cells: imagecells.Cells, color: bool) -> Text:
     return out
 
 
-def draw_cells(info, width: int, height: int, mode: str, color: bool) -> Text:
+@dataclass(frozen=True)
+class Picture:
+    """An image as cells: the text, and its lines already rendered to strips (made on the render
+    thread, so that painting a big picture costs the UI thread no style conversions)."""
+
+    text: Text
+    strips: list[Strip]
+
+
+def text_strips(text: Text, console: Console) -> list[Strip]:
+    return [
+        Strip(line.render(console, end=""), line.cell_len)
+        for line in text.split("\n", allow_blank=True)
+    ]
+
+
+def draw_cells(info, width: int, height: int, mode: str, color: bool, console: Console) -> Picture:
     """The image of ``info`` as cells of ``mode`` fitting ``width`` x ``height`` (decoded through
     the bounded cache); runs on a render thread."""
-    return cells_text(imagecells.to_cells(imagecells.load_image(info), width, height, mode), color)
+    cells = imagecells.to_cells(imagecells.load_image(info), width, height, mode)
+    text = cells_text(cells, color)
+    return Picture(text, text_strips(text, console))
 
 
 class ImageBody(FramedBody):
@@ -62,23 +83,66 @@ class ImageBody(FramedBody):
     def __init__(self, view: ImageView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        #: (what is shown, width, its lines cut to the width in its style): painted as they are
+        self._styled: tuple = ((None,), 0, [])
 
     def render(self) -> Text:
+        """What the body shows (the note, then the picture or why there is none)."""
+        return Text("\n").join(part for part, _ in self._parts())
+
+    def _parts(self) -> list[tuple[Text, list[Strip] | None]]:
+        """The note (if any), then the picture (asked of the render thread when it is not the
+        one drawn) or a line saying why there is none; with the strips of a picture drawn."""
         info = self.view.image_info()
         width, height = self.content_size.width, self.content_size.height
         note = self.view.note()
         if note and self.view.current is not None:
             height -= 1  # the note goes on the first line, the image under it
         if info is None or width < 1 or height < 1:
-            return Text(note, style="dim")
+            return [(Text(note, style="dim"), None)]
         mode, color = self.view.cell_mode, settings_of(self.app).color
+        console = self.app.console
         key = (info, width, height, mode, color)
-        frame = self.frames.get(key, lambda: draw_cells(info, width, height, mode, color))
+        frame = self.frames.get(key, lambda: draw_cells(info, width, height, mode, color, console))
+        parts: list[tuple[Text, list[Strip] | None]] = []
+        if note:
+            parts.append((Text(note, style="yellow"), None))
         if frame is None:
-            frame = Text("decoding…", style="dim")
+            parts.append((Text("decoding…", style="dim"), None))
         elif isinstance(frame, Exception):  # a damaged image must not break the view
-            frame = Text(f"cannot decode this image: {frame}", style="dim")
-        return Text("\n").join([Text(note, style="yellow"), frame]) if note else frame
+            parts.append((Text(f"cannot decode this image: {frame}", style="dim"), None))
+        else:
+            parts.append((frame.text, frame.strips))
+        return parts
+
+    @staticmethod
+    def _shown_key(parts: list[tuple[Text, list[Strip] | None]]) -> tuple:
+        return tuple(text.plain if strips is None else id(strips) for text, strips in parts)
+
+    def request(self) -> None:
+        """Ask for the picture of what the view shows now; repaint only when what the body shows
+        changes at once (a note, "decoding…"): the previous picture stays on screen, unpainted,
+        until the new one comes (a key then repaints the view's header, not a whole photo)."""
+        if self._shown_key(self._parts()) != self._styled[0][:-1]:
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Painting: the picture's strips as they are (rendered on the render thread)."""
+        parts = self._parts()
+        style, width = self.rich_style, self.content_size.width
+        key = (*self._shown_key(parts), style)
+        if self._styled[:2] != (key, width):
+            console = self.app.console
+            lines: list[Strip] = []
+            for text, strips in parts:
+                lines.extend(strips if strips is not None else text_strips(text, console))
+            shown = [s.adjust_cell_length(width).apply_style(style) for s in lines]
+            self._styled = (key, width, shown)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        shown = self._styled[2]
+        return shown[y] if y < len(shown) else Strip.blank(self.content_size.width, self.rich_style)
 
 
 class GraphicsBody(FramedBody):
@@ -250,7 +314,10 @@ class ImageView(SteppedView):
 
     def show(self) -> None:
         for body in self.query("ImageBody, GraphicsBody"):
-            body.refresh()
+            if isinstance(body, ImageBody):
+                body.request()
+            else:
+                body.refresh()  # (the graphics are wiped at once: no stale picture left)
 
     def action_image(self, delta: int) -> None:
         point = self.current_point()

@@ -84,6 +84,7 @@ class ScalarsView(Vertical):
         self._shape: tuple = ()
         #: Columns chosen with +/- (None: as many as the width fits).
         self.chosen_columns: int | None = None
+        self._waited = False  # a new layout waited a refresh for the view's width
 
     def compose(self) -> ComposeResult:
         initial = self.state.tag_re.pattern if self.state.tag_re is not None else ""
@@ -113,6 +114,11 @@ class ScalarsView(Vertical):
         tags = self.state.scalar_tags()
         shape: tuple[str, ...] = tuple(tags) or (self._empty_message(),)
         if shape != self._shape:
+            if not self.size.width and not self._waited:  # not laid out yet: the columns
+                self._waited = True  # follow the width, so the cards wait a refresh (and are
+                self.call_after_refresh(self.sync)  # drawn once, at their size); a hidden
+                return  # view lays out now and fits when shown
+            self._waited = False
             self._shape = shape
             self._relayout(tags)
         screen = self.screen
@@ -152,10 +158,15 @@ class ScalarsView(Vertical):
         grid = self.query_one("#card-grid", Grid)
         count = len(self.state.scalar_tags()) if count is None else count
         columns = min(self.columns, max(1, count))
-        available = self.query_one("#cards", VerticalScroll).size.height
+        box = self.query_one("#cards", VerticalScroll)
+        available = box.size.height
         height = card_height(available, count, columns) if available else CARD_MIN_HEIGHT
         grid.styles.grid_size_columns = columns
         grid.styles.grid_rows = str(height)
+        # the scroll bar's room is taken now when the rows will overflow, not after a first
+        # layout without it: cards are drawn once, at their final width
+        rows = math.ceil(count / columns)
+        box.styles.scrollbar_gutter = "stable" if rows * height > available else "auto"
 
     def _empty_message(self) -> str:
         """Why there is no card (part of the layout's shape: it changes as runs come and go)."""
