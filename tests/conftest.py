@@ -25,19 +25,54 @@ FROZEN_NOW = 1795783600.0
 TIERS = ("unit", "app", "snapshot", "oracle", "fault")
 
 
+#: Tiers whose tests boot the app, start big libraries or subprocesses: they run first, so that
+#: pytest-xdist's workers end on short unit tests together instead of one of them alone on a
+#: long app test (a stable sort: modules stay whole and in their order within a rank).
+FIRST_TIERS = ("app", "snapshot", "fault", "oracle")
+#: Unit modules that run a whole tool over the package (mypy's first run in a fresh checkout is
+#: the longest single test of the fast tier): before everything else.
+FIRST_MODULES = ("test_types.py",)
+
+
+def tier_of(item) -> str | None:
+    return next((tier for tier in TIERS if item.get_closest_marker(tier)), None)
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    untiered = sorted(
-        {
-            item.nodeid.split("::")[0]
-            for item in items
-            if not any(item.get_closest_marker(tier) for tier in TIERS)
-        }
-    )
+    untiered = sorted({item.nodeid.split("::")[0] for item in items if tier_of(item) is None})
     if untiered:
         raise pytest.UsageError(
             f"test modules without a tier marker (pytestmark = pytest.mark.<{'|'.join(TIERS)}>): "
             + ", ".join(untiered)
         )
+    items.sort(
+        key=lambda item: (item.path.name not in FIRST_MODULES, tier_of(item) not in FIRST_TIERS)
+    )
+
+
+#: pytest-xdist workers per CPU core when ``-n`` is not given: many app tests wait on timers and
+#: polls, so two workers a core keep the cores busy.
+WORKERS_PER_CORE = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config) -> None:
+    """Parallel by default: without ``-n``, ``python -m pytest`` runs on ``WORKERS_PER_CORE``
+    pytest-xdist workers a core, except for one test named by its node id (``FILE::TEST``),
+    with ``--pdb``, ``--collect-only``, or without xdist (``-p no:xdist``). ``-n N`` always
+    wins (``-n 0``: everything in this process)."""
+    option = config.option
+    if hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ:
+        return  # an xdist worker (or a pytest started by a test in one): never spawn workers
+    if not config.pluginmanager.hasplugin("xdist") or option.numprocesses is not None:
+        return
+    if option.usepdb or option.collectonly:
+        return
+    args = [arg for arg in config.args if not arg.startswith("-")]
+    if len(args) == 1 and "::" in args[0]:
+        return
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    option.numprocesses = WORKERS_PER_CORE * (cores or 1)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def filesystem(url: str) -> tuple[Any, str]:
     """
     proto = protocol(url) or "file"
     try:
-        import fsspec.core  # type: ignore[import-untyped]
+        import fsspec.core
     except ImportError as exc:
         raise MissingBackend(
             f"{url}: {proto}:// logdirs need fsspec: {_install_hint(proto)}"
