@@ -20,6 +20,7 @@ from tbx_tui.proto import event_pb2, summary_pb2
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.tfrecord.record import encode_record, scan
 from tbx_tui.writer import WriterClosedError
+from tbx_tui.writer.event_file import event_file_name
 
 pytestmark = pytest.mark.unit
 
@@ -166,6 +167,19 @@ def test_two_writers_one_run_same_second_never_collide(tmp_path):
         w.close()
     assert len([n for n in os.listdir(tmp_path) if "tfevents" in n]) == 3
     assert sorted(_run(tmp_path).scalars["a"].values.tolist()) == [0.0, 1.0, 2.0]
+
+
+def test_files_made_in_one_second_sort_in_the_order_they_were_made(tmp_path):
+    """A run's files are read in name order (TensorBoard, tbx-top): the twelve files one process
+    opens within one second must sort as they were made (``.9`` before ``.10``), so a writer
+    reopened after ``close()`` is read after what it wrote first."""
+    names = [event_file_name(now=1_700_000_000.0) for _ in range(12)]
+    assert sorted(names) == names
+    writers = [tbx_tui.SummaryWriter(str(tmp_path)) for _ in range(12)]
+    for k, w in enumerate(writers):
+        w.add_scalar("a", float(k), 0)
+        w.close()
+    assert _run(tmp_path).scalars["a"].values.tolist() == [float(k) for k in range(12)]
 
 
 def test_purge_step_writes_a_restart(tmp_path):

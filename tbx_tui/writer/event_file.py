@@ -2,7 +2,9 @@
 
 Names follow TensorBoard's own writer: ``events.out.tfevents.<secs>.<host>.<pid>.<n><suffix>``,
 where ``n`` counts files opened by this process, so two processes (or two writers in one process)
-writing into one run in the same second never pick the same name. Writes go straight to the OS
+writing into one run in the same second never pick the same name. ``n`` has six digits at least:
+TensorBoard and tbx-top read a run's files in name order, and a writer reopened within the same
+second as file ``.9`` must not be read before it as ``.10``. Writes go straight to the OS
 (``os.write`` on a descriptor opened with ``O_APPEND``): once :meth:`EventFile.write` returns,
 the bytes survive the process being killed (not the machine losing power: :meth:`EventFile.fsync`).
 
@@ -29,7 +31,7 @@ def event_file_name(filename_suffix: str = "", now: float | None = None) -> str:
     secs = int(time.time() if now is None else now)
     return (
         f"events.out.tfevents.{secs:010d}.{socket.gethostname()}.{os.getpid()}"
-        f".{next(_counter)}{filename_suffix}"
+        f".{next(_counter):06d}{filename_suffix}"
     )
 
 
