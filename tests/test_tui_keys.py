@@ -7,6 +7,7 @@ import asyncio
 import threading
 
 import pytest
+from textual.widgets import Input
 
 from tbx_tui.tui.app import create_app
 from tbx_tui.tui.keys import KeyFooter
@@ -38,13 +39,54 @@ def test_slash_as_the_first_key_filters_tags(corpus):
     async def go():
         app = make(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
+            early = not app.views_ready  # (usually: the views mount once their modules load)
             await pilot.press("slash", *"loss")  # before anything else, focus in the run tree
-            assert isinstance(app.focused, type(app.query_one("#tag-filter")))
+            assert isinstance(app.focused, Input)
             await loaded(pilot)
-            assert await wait_for(pilot, lambda: tags_shown(app) == ["train/loss"])
+            assert await wait_for(pilot, lambda: tags_shown(app) == ["train/loss"]), early
+            assert app.query_one("#tag-filter", Input).value == "loss"
+            assert not app.query("#early-tag-filter")  # handed over to the view's own box
             assert app.state.run_re is None  # not the run filter
             await pilot.press("escape")
             assert await wait_for(pilot, lambda: "eval/acc" in tags_shown(app))
+
+    asyncio.run(go())
+
+
+def test_keys_typed_after_slash_before_the_views_are_there_reach_the_filter(corpus):
+    """``/`` and a pattern typed while the views' modules still load: a box in the view's place
+    takes the keys (none reaches the run tree, ``q`` does not quit) and the view's own filter
+    box takes them over; ``esc`` in that early box cancels it."""
+
+    async def go():
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            if app.views_ready:
+                pytest.skip("the views were there before the first key")
+            await app.action_filter()  # what `/` does before the views are there
+            assert app.query("#early-tag-filter")
+            await pilot.press("q")
+            assert app.is_running
+            await loaded(pilot)
+            assert await wait_for(pilot, lambda: not app.query("#early-tag-filter"))
+            assert app.query_one("#tag-filter", Input).value == "q"
+            await pilot.press(*"loss")  # after what was typed in the early box
+            assert app.query_one("#tag-filter", Input).value == "qloss"
+            assert app.state.tag_re is not None and app.state.tag_re.pattern == "qloss"
+            await pilot.press("escape")
+            assert await wait_for(pilot, lambda: "train/loss" in tags_shown(app))
+
+        app = make(corpus / "tbx")
+        async with app.run_test(size=(120, 40)) as pilot:
+            if app.views_ready:
+                pytest.skip("the views were there before the first key")
+            await app.action_filter()
+            assert app.query("#early-tag-filter")
+            await pilot.press("x", "escape")
+            assert not app.query("#early-tag-filter")
+            assert not isinstance(app.focused, Input)  # keys are the app's again
+            await loaded(pilot)
+            assert app.state.tag_re is None
 
     asyncio.run(go())
 

@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
@@ -196,16 +196,56 @@ class TbxTop(App[int]):
 
     def _open_pending_filter(self) -> None:
         if self._pending_filter and self.screen is self.screen_stack[0] and self._main_view():
-            self._pending_filter = False
-            self.action_filter()
+            self._hand_over_early_filter()
 
     def _views_mounted(self) -> None:
         self.views_ready = True
         if self._data_seen:
             self._set_loaded()
         if self._pending_filter:
-            self._pending_filter = False
-            self.action_filter()
+            self._hand_over_early_filter()
+
+    async def _open_early_filter(self) -> None:
+        """``/`` before the view shown is there: a box in its place takes what is typed until
+        the view's own filter box takes it over (:meth:`_hand_over_early_filter`)."""
+        self._pending_filter = True
+        main = self.screen_stack[0]
+        early = main.query("#early-tag-filter")
+        if early:
+            early.first().focus()
+            return
+        tabs = main.query_one("#views", TabbedContent)
+        box = Input(placeholder="tag regex", id="early-tag-filter")
+        # awaited: the keys typed right after `/` are handled once the box has the focus
+        await main.query_one(f"#{tabs.active}", TabPane).mount(box, before=0)
+        box.focus()
+
+    def _hand_over_early_filter(self) -> None:
+        """The view is there: its filter box opens with what was typed into the early one."""
+        self._pending_filter = False
+        early = self.screen_stack[0].query("#early-tag-filter")
+        typed = early.first(Input).value if early else ""
+        early.remove()
+        view = self._main_view()
+        if view is None or self.screen is not self.screen_stack[0]:
+            return
+        boxes = view.query("#tag-filter")
+        if typed and boxes:
+            box = boxes.first(Input)
+            box.select_on_focus = False  # the keys typed next go after these, not over them
+            box.value = typed
+            self.call_after_refresh(self._cursor_after, box, typed)
+        view.open_filter()
+
+    @staticmethod
+    def _cursor_after(box: Input, typed: str) -> None:
+        if box.value == typed:  # (nothing typed since)
+            box.cursor_position = len(typed)
+
+    def _close_early_filter(self) -> None:
+        self._pending_filter = False
+        self.screen_stack[0].query("#early-tag-filter").remove()
+        self.query_one(RunTree).focus()
 
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
@@ -331,12 +371,12 @@ class TbxTop(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         """``/``: the tag filter of the view shown, wherever the focus is (``r`` is for runs)."""
         if self.screen is self.screen_stack[0] and (view := self._main_view()) is not None:
             view.open_filter()
         elif not self.views_ready:
-            self._pending_filter = True
+            await self._open_early_filter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Chart keys (x, y, o, [ ]) only where scalar charts are shown (not in the footer
@@ -412,7 +452,9 @@ class TbxTop(App[int]):
         box = focused.id if focused is not None else None
         sidebar = self.query_one(Sidebar)
         in_sidebar = focused is not None and sidebar in focused.ancestors_with_self
-        if box == "run-filter" or (in_sidebar and self.state.run_re is not None):
+        if box == "early-tag-filter":
+            self._close_early_filter()
+        elif box == "run-filter" or (in_sidebar and self.state.run_re is not None):
             sidebar.close_filter(clear=True)
         elif box == "tag-filter" or (not in_sidebar and self.state.tag_re is not None):
             if (view := self._main_view()) is not None:
