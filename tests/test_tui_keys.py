@@ -44,8 +44,11 @@ def test_slash_as_the_first_key_filters_tags(corpus):
             assert isinstance(app.focused, Input)
             await loaded(pilot)
             assert await wait_for(pilot, lambda: tags_shown(app) == ["train/loss"]), early
-            assert app.query_one("#tag-filter", Input).value == "loss"
-            assert not app.query("#early-tag-filter")  # handed over to the view's own box
+            await pilot.press("enter")
+            assert await wait_for(pilot, lambda: not app.query("#early-tag-filter"))
+            assert await wait_for(
+                pilot, lambda: app.query_one("#tag-filter", Input).value == "loss"
+            )
             assert app.state.run_re is None  # not the run filter
             await pilot.press("escape")
             assert await wait_for(pilot, lambda: "eval/acc" in tags_shown(app))
@@ -55,8 +58,9 @@ def test_slash_as_the_first_key_filters_tags(corpus):
 
 def test_keys_typed_after_slash_before_the_views_are_there_reach_the_filter(corpus):
     """``/`` and a pattern typed while the views' modules still load: a box in the view's place
-    takes the keys (none reaches the run tree, ``q`` does not quit) and the view's own filter
-    box takes them over; ``esc`` in that early box cancels it."""
+    takes the keys (none reaches the run tree, ``q`` does not quit) and filters as it is typed in,
+    also once the views are there; enter leaves the pattern to the views' own boxes, and ``esc``
+    in that early box clears it."""
 
     async def go():
         app = make(corpus / "tbx")
@@ -64,27 +68,31 @@ def test_keys_typed_after_slash_before_the_views_are_there_reach_the_filter(corp
             if app.views_ready:
                 pytest.skip("the views were there before the first key")
             await app.action_filter()  # what `/` does before the views are there
-            assert app.query("#early-tag-filter")
+            assert app.focused is app.query_one("#early-tag-filter")
             await pilot.press("q")
             assert app.is_running
             await loaded(pilot)
+            assert app.state.tag_re is not None and app.state.tag_re.pattern == "q"
+            await pilot.press(*"|loss")  # the views are there now: still the same box
+            assert app.state.tag_re.pattern == "q|loss"
+            assert await wait_for(pilot, lambda: tags_shown(app) == ["train/loss"])
+            shown = [box for box in app.query("#tag-filter").results(Input) if box.display]
+            assert not shown  # one box shows the filter, not two
+            await pilot.press("enter")
             assert await wait_for(pilot, lambda: not app.query("#early-tag-filter"))
-            assert app.query_one("#tag-filter", Input).value == "q"
-            await pilot.press(*"loss")  # after what was typed in the early box
-            assert app.query_one("#tag-filter", Input).value == "qloss"
-            assert app.state.tag_re is not None and app.state.tag_re.pattern == "qloss"
-            await pilot.press("escape")
-            assert await wait_for(pilot, lambda: "train/loss" in tags_shown(app))
+            assert await wait_for(
+                pilot, lambda: app.query_one("#tag-filter", Input).value == "q|loss"
+            )
+            assert not isinstance(app.focused, Input)  # keys are the app's again
 
         app = make(corpus / "tbx")
         async with app.run_test(size=(120, 40)) as pilot:
             if app.views_ready:
                 pytest.skip("the views were there before the first key")
             await app.action_filter()
-            assert app.query("#early-tag-filter")
             await pilot.press("x", "escape")
-            assert not app.query("#early-tag-filter")
-            assert not isinstance(app.focused, Input)  # keys are the app's again
+            assert await wait_for(pilot, lambda: not app.query("#early-tag-filter"))
+            assert not isinstance(app.focused, Input)
             await loaded(pilot)
             assert app.state.tag_re is None
 

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui.asciifilter import AsciiFilter
+from tbx_tui.tui.filterbox import apply_tag_filter
 from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
 from tbx_tui.tui.messages import (
     DataChanged,
@@ -84,7 +85,6 @@ class TbxTop(App[int]):
         #: The views are mounted (their modules load on a worker after the first frame).
         self.views_ready = False
         self._data_seen = False
-        self._pending_filter = False  # `/` pressed before the views were there
         self._charts_painted = threading.Event()  # the first charts in view are on screen
         self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
         self._paint_asked = False
@@ -191,61 +191,51 @@ class TbxTop(App[int]):
             tabs = self.screen.query_one("#views", TabbedContent)
             if tabs.active == pane.id:  # chosen with its key before it was there: keys go to it
                 self.call_after_refresh(self._focus_active_view)
-        if self._pending_filter:  # `/` came before the view shown was there: open its filter
-            self.call_after_refresh(self._open_pending_filter)  # once laid out (focusable)
-
-    def _open_pending_filter(self) -> None:
-        if self._pending_filter and self.screen is self.screen_stack[0] and self._main_view():
-            self._hand_over_early_filter()
 
     def _views_mounted(self) -> None:
         self.views_ready = True
         if self._data_seen:
             self._set_loaded()
-        if self._pending_filter:
-            self._hand_over_early_filter()
 
     async def _open_early_filter(self) -> None:
-        """``/`` before the view shown is there: a box in its place takes what is typed until
-        the view's own filter box takes it over (:meth:`_hand_over_early_filter`)."""
-        self._pending_filter = True
+        """``/`` before the view shown is there: a box in its place is the tag filter until enter
+        or esc (it filters as it is typed in, like the view's own box; moving the keyboard to
+        that box once the view came would lose the keys typed meanwhile)."""
         main = self.screen_stack[0]
         early = main.query("#early-tag-filter")
         if early:
-            early.first().focus()
+            main.set_focus(early.first())
             return
         tabs = main.query_one("#views", TabbedContent)
         box = Input(placeholder="tag regex", id="early-tag-filter")
         # awaited: the keys typed right after `/` are handled once the box has the focus
         await main.query_one(f"#{tabs.active}", TabPane).mount(box, before=0)
-        box.focus()
+        main.set_focus(box)  # at once (``focus()`` waits a turn of the loop)
 
-    def _hand_over_early_filter(self) -> None:
-        """The view is there: its filter box opens with what was typed into the early one."""
-        self._pending_filter = False
-        early = self.screen_stack[0].query("#early-tag-filter")
-        typed = early.first(Input).value if early else ""
-        early.remove()
-        view = self._main_view()
-        if view is None or self.screen is not self.screen_stack[0]:
-            return
-        boxes = view.query("#tag-filter")
-        if typed and boxes:
-            box = boxes.first(Input)
-            box.select_on_focus = False  # the keys typed next go after these, not over them
-            box.value = typed
-            self.call_after_refresh(self._cursor_after, box, typed)
-        view.open_filter()
+    @on(Input.Changed, "#early-tag-filter")
+    def _early_filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if apply_tag_filter(self.state, event):
+            self.sync()
 
-    @staticmethod
-    def _cursor_after(box: Input, typed: str) -> None:
-        if box.value == typed:  # (nothing typed since)
-            box.cursor_position = len(typed)
+    @on(Input.Submitted, "#early-tag-filter")
+    def _early_filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_early_filter(clear=False)
 
-    def _close_early_filter(self) -> None:
-        self._pending_filter = False
+    def _close_early_filter(self, clear: bool) -> None:
+        """The early box goes; the views' own boxes show the pattern (``clear``: drop it)."""
         self.screen_stack[0].query("#early-tag-filter").remove()
-        self.query_one(RunTree).focus()
+        if clear:
+            self.state.tag_re = None
+        self.call_after_refresh(self.sync)  # (once the box is gone: the views' boxes mirror it)
+        self.call_after_refresh(self._focus_view_or_runs)
+
+    def _focus_view_or_runs(self) -> None:
+        if (view := self._main_view()) is None:
+            self.query_one(RunTree).focus()
+        else:
+            view.close_filter(clear=False)  # as enter in its own box: the view gets the keys
 
     # data ----------------------------------------------------------------------------------
     @on(DataChanged)
@@ -453,7 +443,7 @@ class TbxTop(App[int]):
         sidebar = self.query_one(Sidebar)
         in_sidebar = focused is not None and sidebar in focused.ancestors_with_self
         if box == "early-tag-filter":
-            self._close_early_filter()
+            self._close_early_filter(clear=True)
         elif box == "run-filter" or (in_sidebar and self.state.run_re is not None):
             sidebar.close_filter(clear=True)
         elif box == "tag-filter" or (not in_sidebar and self.state.tag_re is not None):

@@ -15,6 +15,9 @@ def mirror_tag_filter(box: Input, state: ViewState) -> None:
     view filtered by a pattern that it does not show looks broken (and esc could not clear it)."""
     if box.has_focus:
         return  # being typed in: the box is the source
+    if box.screen.query("#early-tag-filter"):
+        box.display = False  # `/` came before the views: the app's early box is the filter
+        return
     pattern = state.tag_re.pattern if state.tag_re is not None else ""
     if box.value != pattern:
         with box.prevent(Input.Changed):
@@ -27,7 +30,9 @@ def open_tag_filter(view: Widget) -> None:
     """Show ``view``'s tag filter box and give it the keyboard (the app's ``/``)."""
     box = view.query_one("#tag-filter", Input)
     box.display = True
-    box.focus()
+    # at once, not on the next turn of the loop as ``focus()`` does: the keys typed right after
+    # `/` (a paste, tmux send-keys) are handled next and must reach the box
+    box.screen.set_focus(box)
 
 
 def close_tag_filter(view: Widget, state: ViewState, clear: bool) -> bool:

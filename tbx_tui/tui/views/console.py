@@ -258,7 +258,7 @@ class ConsoleView(Vertical):
     def open_filter(self) -> None:
         box = self.query_one("#tag-filter", Input)
         box.display = True
-        box.focus()
+        box.screen.set_focus(box)  # at once: the keys typed right after `/` go to it
 
     def close_filter(self, clear: bool) -> None:
         box = self.query_one("#tag-filter", Input)
