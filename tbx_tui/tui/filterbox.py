@@ -15,7 +15,7 @@ def mirror_tag_filter(box: Input, state: ViewState) -> None:
     view filtered by a pattern that it does not show looks broken (and esc could not clear it)."""
     if box.has_focus:
         return  # being typed in: the box is the source
-    if box.screen.query("#early-tag-filter"):
+    if box.is_attached and box.screen.query("#early-tag-filter"):
         box.display = False  # `/` came before the views: the app's early box is the filter
         return
     pattern = state.tag_re.pattern if state.tag_re is not None else ""
