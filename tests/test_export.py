@@ -116,11 +116,11 @@ def test_forked_export_equals_single_process(corpus, monkeypatch, jsonl):
     ld = Logdir(str(corpus))
     ld.refresh()
     single, forked = io.BytesIO(), io.BytesIO()
-    export.write_export(ld, single, jsonl, workers=1)
+    export.write_runs(ld.runs.values(), single, jsonl, workers=1)
     monkeypatch.setattr(export, "PARALLEL_MIN_POINTS", 1)
 
     with open(corpus / "out.bin", "w+b") as f:
-        n = export.write_export(ld, f, jsonl, workers=3)
+        n = export.write_runs(ld.runs.values(), f, jsonl, workers=3)
         f.seek(0)
         forked.write(f.read())
     assert forked.getvalue() == single.getvalue()

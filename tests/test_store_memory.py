@@ -122,7 +122,7 @@ def test_float64_tensor_scalars_keep_float64_and_the_float32_points_before(tmp_p
     assert x.values.tolist() == [0.25, 0.75, *doubles]  # exact, earlier points kept
     assert ld.runs["run"].scalars["f32"].values.dtype == np.float32
     buf = io.BytesIO()
-    export.write_export(ld, buf, jsonl=False, workers=1)
+    export.write_runs(ld.runs.values(), buf, jsonl=False, workers=1)
     rows = [r for r in csv.DictReader(io.StringIO(buf.getvalue().decode())) if r["tag"] == "x"]
     assert [float(r["value"]) for r in rows] == [0.25, 0.75, *doubles]
     assert rows[2]["value"] == "0.1"  # the float64 0.1, not a float32 rounding of it

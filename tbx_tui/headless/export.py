@@ -9,8 +9,8 @@ Formatting floats is most of the cost of a big export: orjson (Ryu) formats them
 time, about ten times faster than ``repr``; a big run is also formatted by several forked
 processes at once, each into a temporary file, copied to the output in order.
 
-The export streams: runs are read one at a time (:meth:`Logdir.each_run`), written, and let go
-before the next is read, so its memory is that of the biggest run, not of the logdir.
+The export streams: runs are read one at a time (``Logdir.each_run``), written, and let go before
+the next is read, so its memory is that of the biggest run, not of the logdir.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import numpy as np
 import orjson
 
 from tbx_tui.headless.loading import stream_for_report
-from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import Run, ScalarSeries
 from tbx_tui.term.sanitize import escape_name, safe_text
 from tbx_tui.view import numfmt
@@ -128,16 +127,6 @@ def select_run(run: Run, tag_re: re.Pattern | None) -> list[Slice]:
     ]
 
 
-def select(logdir: Logdir, tag_re: re.Pattern | None, run_re: re.Pattern | None) -> list[Slice]:
-    """Every series of a logdir read whole to export, in run then tag order."""
-    return [
-        part
-        for name, run in logdir.runs.items()
-        if run_re is None or run_re.search(name)
-        for part in select_run(run, tag_re)
-    ]
-
-
 def split(parts: list[Slice], shares: int) -> list[list[Slice]]:
     """Cut the rows into ``shares`` consecutive groups of about equal size."""
     total = sum(p.hi - p.lo for p in parts)
@@ -221,18 +210,6 @@ def write_runs(
             _write_parts(parts, rows_of, out)
         total += rows
     return total
-
-
-def write_export(
-    logdir: Logdir,
-    out: BinaryIO,
-    jsonl: bool,
-    tag_re: re.Pattern | None = None,
-    run_re: re.Pattern | None = None,
-    workers: int | None = None,
-) -> int:
-    """Write every scalar point of a logdir already read to ``out``; return the number of rows."""
-    return write_runs(logdir.runs.values(), out, jsonl, tag_re, run_re, workers)
 
 
 def export(
