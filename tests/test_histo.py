@@ -12,7 +12,6 @@ from tests.conftest import CORPUS
 pytestmark = pytest.mark.unit
 
 
-
 def _buckets(edges, counts):
     e = np.asarray(edges, dtype=float)
     return np.stack([e[:-1], e[1:], np.asarray(counts, dtype=float)], axis=1)

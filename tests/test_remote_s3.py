@@ -21,7 +21,6 @@ from tests.conftest import ROOT, tbx_top
 pytestmark = pytest.mark.unit
 
 
-
 def _write_runs(base: str) -> None:
     for run, scale in (("a", 1.0), ("b/deep", -2.0)):
         with SummaryWriter(f"{base}/{run}") as w:

@@ -212,6 +212,30 @@ def test_summary_writer_system_metrics_on_the_writers_thread(tmp_path, monkeypat
     assert "loss" in run.scalars
 
 
+def test_a_writer_dropped_without_close_while_sampling_says_nothing(tmp_path):
+    """A script that never closes its writer: when the writer is collected mid-sample, the job
+    found it gone (ReferenceError) and its finalizer printed that as "Exception ignored", every
+    time. Its points are still written."""
+    script = textwrap.dedent(
+        """
+        import gc, sys, time
+        from tbx_tui import SummaryWriter
+        for i in range(10):
+            w = SummaryWriter(sys.argv[1] + f"/r{i}", system_metrics=0.001)
+            w.add_scalar("loss", float(i), 0)
+            time.sleep(0.02)
+            del w
+            gc.collect()
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert (out.returncode, out.stderr) == (0, "")
+    for i in range(10):
+        assert list(_read(tmp_path, f"r{i}").scalars["loss"].values) == [float(i)]
+
+
 @pytest.mark.parametrize("bad", [0, -1.0, "yes"])
 def test_summary_writer_rejects_a_bad_system_metrics_setting(tmp_path, bad):
     from tbx_tui import SummaryWriter

@@ -165,6 +165,35 @@ def test_sigint_sent_to_tbx_log_reaches_the_child(tmp_path):
     assert list(run.scalars["process/exit_code"].values) == [130.0]
 
 
+def _blocked_signals(task: Path) -> int:
+    """The blocked-signal mask of one thread, from ``/proc/PID/task/TID/status``."""
+    for line in (task / "status").read_text().splitlines():
+        if line.startswith("SigBlk:"):
+            return int(line.split()[1], 16)
+    raise AssertionError(f"no SigBlk in {task}/status")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_no_thread_but_the_main_one_takes_the_forwarded_signals(tmp_path):
+    """A signal sent to tbx-log goes to any thread that does not block it. Taken by a worker
+    (the writer's, the pumps', numpy's OpenBLAS one), Python's default action ended tbx-log with
+    the child left running, now and then; every thread but the main one must block them (the
+    main one takes them with sigtimedwait, which unblocks them while it waits)."""
+    proc = _start_waiting(
+        tmp_path, "mask", "import time\nprint('ready=1', flush=True)\ntime.sleep(30)\n"
+    )
+    try:
+        tasks = [t for t in Path(f"/proc/{proc.pid}/task").iterdir() if t.name != str(proc.pid)]
+        forwarded = sum(1 << (int(s) - 1) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+        masks = {t.name: _blocked_signals(t) for t in tasks}
+        assert len(masks) >= 4  # the writer's thread, two pumps, the parser, the ticker
+        assert {tid: hex(m) for tid, m in masks.items() if m & forwarded != forwarded} == {}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+
+
 def test_stdin_mode_passes_through_and_logs(tmp_path):
     data = b"a=1\nplain text\r\nb: 2.5 step=4\n\x1b]0;title\x07c=3"
     result = run_log(tmp_path, "-n", "pipe", input=data)

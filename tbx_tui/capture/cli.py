@@ -17,14 +17,17 @@ import threading
 import time
 
 from tbx_tui import __version__
-from tbx_tui.capture import process
-from tbx_tui.capture.console import Recorder
-from tbx_tui.capture.parse import STEP_KEYS, LineParser
+from tbx_tui.capture.signals import SignalGate
+
+# The rest of tbx_tui (numpy, whose import starts a thread, with it) is imported in ``main`` once
+# the signal gate is open: see tbx_tui.capture.signals.
 
 PROG = "tbx-log"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tbx_tui.capture.parse import STEP_KEYS
+
     p = argparse.ArgumentParser(
         prog=PROG,
         usage="%(prog)s [-d LOGDIR] [-n RUN] [options] [-- CMD [ARGS...]]",
@@ -129,6 +132,14 @@ def default_run_name(command: list[str], watching: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    gate = SignalGate()
+    try:
+        return _main(argv, gate)
+    finally:
+        gate.close()
+
+
+def _main(argv: list[str] | None, gate: SignalGate) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = list(args.command)
@@ -147,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: {command[0]}: command not found", file=sys.stderr)
         return 127
     watching = args.sys and not command and not stdin_is_piped()
+    from tbx_tui.capture import process
+    from tbx_tui.capture.console import Recorder
+    from tbx_tui.capture.parse import LineParser
+
     sampler = None
     if args.sys:
         from tbx_tui.writer.sysmetrics import MissingDependency, SystemSampler
@@ -181,11 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command:
             recorder.note("[tbx-log] started: " + " ".join(command))
-            code = process.run_command(command, recorder, on_start=start_sys)
+            code = process.run_command(command, recorder, gate, on_start=start_sys)
         elif watching:
             print(f"{PROG}: logging system metrics to {logdir}; Ctrl-C stops", file=sys.stderr)
             start_sys(None)
-            process.wait_for_signal()
+            process.wait_for_signal(gate)
             code = 0
         else:
             if sys.stdin.isatty():
@@ -194,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
             start_sys(None)
-            code = process.run_stdin(recorder)
+            code = process.run_stdin(recorder, gate)
     finally:
         stop.set()
         if sys_thread is not None:
@@ -213,6 +228,7 @@ def _default_interval() -> float:
 
 
 def _sample_loop(writer, sampler, interval: float, stop: threading.Event) -> None:
+    from tbx_tui.capture.process import warn
     from tbx_tui.writer.sysmetrics import SystemLogger
 
     log = SystemLogger(writer, sampler)
@@ -220,7 +236,7 @@ def _sample_loop(writer, sampler, interval: float, stop: threading.Event) -> Non
         try:
             log()
         except Exception as exc:  # psutil or NVML failing mid-run: say so, keep the job going
-            process.warn(f"system metrics stopped: {exc}")
+            warn(f"system metrics stopped: {exc}")
             return
         if stop.wait(interval):
             return

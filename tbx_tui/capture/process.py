@@ -3,12 +3,12 @@
 Output is passed through as it arrives, byte for byte: each chunk read from the child's stdout
 (stderr) is written to ours before it is parsed, so nothing is added, dropped or delayed.
 
-Signals: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken in the main thread with
-``sigtimedwait``. One sent to tbx-log (``kill``) is forwarded to the child; one the terminal sent
-to its whole process group (Ctrl-C: ``si_code`` SI_KERNEL) already reached the child and is not
-sent twice. Either way tbx-log waits for the child, writes everything read so far and exits with
-the child's code (128+N when a signal N ended it). Reading stdin, a signal ends the reading: what
-was read is written and tbx-log exits with 128+N.
+Signals (:mod:`~tbx_tui.capture.signals`): SIGINT, SIGTERM and SIGHUP are blocked in every thread
+and taken in the main thread with ``sigtimedwait``. One sent to tbx-log (``kill``) is forwarded to
+the child; one the terminal sent to its whole process group (Ctrl-C: ``si_code`` SI_KERNEL)
+already reached the child and is not sent twice. Either way tbx-log waits for the child, writes
+everything read so far and exits with the child's code (128+N when a signal N ended it). Reading
+stdin, a signal ends the reading: what was read is written and tbx-log exits with 128+N.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ import time
 from collections.abc import Callable
 
 from tbx_tui.capture.console import Recorder
+from tbx_tui.capture.signals import SignalGate
 
-FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-#: ``si_code`` of a signal the kernel sent (the terminal's Ctrl-C, Ctrl-\\ ...).
-SI_KERNEL = 0x80
 READ_SIZE = 1 << 16
 #: After the child exits, how long its output pipes may stay open (a background grandchild may
 #: hold them) before tbx-log stops waiting for them.
@@ -129,25 +127,6 @@ def exit_code(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
-class SignalGate:
-    """Blocks the forwarded signals (in this thread and the threads it starts later) and hands
-    them over one at a time; unblocks them when closed."""
-
-    def __init__(self) -> None:
-        self.signals = {*FORWARDED, signal.SIGCHLD}
-        self._before = signal.pthread_sigmask(signal.SIG_BLOCK, self.signals)
-
-    def wait(self, timeout: float) -> tuple[int, bool] | None:
-        """``(signal number, sent by the kernel)`` or None after ``timeout`` seconds."""
-        info = signal.sigtimedwait(self.signals, timeout)
-        if info is None:
-            return None
-        return info.si_signo, info.si_code == SI_KERNEL
-
-    def close(self) -> None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, self._before)
-
-
 def _start(target: Callable[..., None], *args) -> threading.Thread:
     thread = threading.Thread(target=target, args=args, daemon=True)
     thread.start()
@@ -162,6 +141,7 @@ def _ticker(recorder: Recorder, stop: threading.Event) -> None:
 def run_command(
     argv: list[str],
     recorder: Recorder,
+    gate: SignalGate,
     on_start: Callable[[int], None] | None = None,
 ) -> int:
     """Run ``argv`` with its output passed through and recorded; its exit code (128+N for a
@@ -169,9 +149,11 @@ def run_command(
     child_env = dict(os.environ)
     child_env.setdefault("PYTHONUNBUFFERED", "1")  # a Python job's prints arrive as it prints
     started = time.monotonic()
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env)
+    with gate.unblocked():
+        child = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env
+        )
     assert child.stdout is not None and child.stderr is not None
-    gate = SignalGate()
     stop = threading.Event()
     worker = ParseWorker(recorder)
     try:
@@ -199,7 +181,6 @@ def run_command(
         ticker.join()
     finally:
         stop.set()
-        gate.close()
     code = exit_code(child.returncode)
     finish(recorder, worker, code, time.monotonic() - started, command=True)
     child.stdout.close()
@@ -207,10 +188,9 @@ def run_command(
     return code
 
 
-def run_stdin(recorder: Recorder, src: int = 0, dest: int = 1) -> int:
+def run_stdin(recorder: Recorder, gate: SignalGate, src: int = 0, dest: int = 1) -> int:
     """Read ``src`` (stdin) to its end, passing it through to ``dest``; 0, or 128+N when
     signal N stopped the reading."""
-    gate = SignalGate()
     stop = threading.Event()
     started = time.monotonic()
     code = 0
@@ -228,19 +208,14 @@ def run_stdin(recorder: Recorder, src: int = 0, dest: int = 1) -> int:
         ticker.join()
     finally:
         stop.set()
-        gate.close()
     finish(recorder, worker, code, time.monotonic() - started, command=False)
     return code
 
 
-def wait_for_signal() -> int:
+def wait_for_signal(gate: SignalGate) -> int:
     """Block until SIGINT, SIGTERM or SIGHUP (how ``tbx-log --sys`` with no command is stopped:
     the normal end, so 0), and return its number."""
-    gate = SignalGate()
-    try:
-        while True:
-            got = gate.wait(3600.0)
-            if got is not None and got[0] != signal.SIGCHLD:
-                return got[0]
-    finally:
-        gate.close()
+    while True:
+        got = gate.wait(3600.0)
+        if got is not None and got[0] != signal.SIGCHLD:
+            return got[0]

@@ -146,9 +146,7 @@ class RunReport:
         return len(self.scalars) + sum(len(tags) for tags in self.points.values())
 
 
-def run_report(
-    run: Run, tag_re: re.Pattern | None = None, drop_points: bool = False
-) -> RunReport:
+def run_report(run: Run, tag_re: re.Pattern | None = None, drop_points: bool = False) -> RunReport:
     """``run`` summarized for the report and narrowed by ``tag_re``; with ``drop_points`` its
     scalar points are let go once summarized (the caller read it for the report alone)."""
 

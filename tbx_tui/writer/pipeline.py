@@ -190,6 +190,8 @@ class Pipeline:
                     job()
                 except WriterClosedError:
                     return  # close() raced with the job: nothing more to sample
+                except ReferenceError:
+                    return  # the job's writer was collected; its finalizer is closing this
                 except Exception as exc:  # kept and raised by the next flush()/close()
                     self._keep(exc)
 

@@ -19,7 +19,6 @@ from tbx_tui.writer.values import array_now, check_tag, clean_tag, scalar_now
 Summary = summary_pb2.Summary
 
 
-
 def _message(data: bytes) -> summary_pb2.Summary:
     return Summary.FromString(data)
 
