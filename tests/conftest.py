@@ -7,6 +7,7 @@ Paths are absolute: the tests pass from any working directory.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -48,6 +49,31 @@ def pytest_collection_modifyitems(config, items) -> None:
     items.sort(
         key=lambda item: (item.path.name not in FIRST_MODULES, tier_of(item) not in FIRST_TIERS)
     )
+
+
+def pytest_collection_finish(session) -> None:
+    freeze_survivors()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    yield
+    freeze_survivors()
+
+
+def freeze_survivors() -> None:
+    """Collect the garbage of the test just ended (its finalizers run, under pytest's watch for
+    unraisable exceptions), then move what survives out of the garbage collector's sight.
+
+    What survives a test (imported modules, Textual's and Rich's caches, session fixtures) is
+    long lived; left in the oldest generation, every full collection walks all of it again:
+    hundreds of thousands of objects by the end of a worker's share, a third of a second a
+    walk, a quarter of the fast tier's CPU time. Frozen, a collection walks only what the tests
+    since the last freeze made. Objects are still freed when their last reference goes; a cycle
+    among frozen objects that dies later is left to the end of the process.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 #: pytest-xdist workers per CPU core when ``-n`` is not given: many app tests wait on timers and
