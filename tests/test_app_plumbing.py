@@ -124,7 +124,7 @@ def test_item19_data_arriving_while_the_app_shuts_down_is_ignored(tmp_path):
     async def once():
         app = make(path)
         stop = threading.Event()
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
             runs = dict(app.state.runs)
 

@@ -252,7 +252,7 @@ async def test_filter_narrows_entries():
 def test_views_in_the_app(corpus, folder, expect):
     async def go():
         app = make_app(corpus / folder, images="halfblock")
-        async with app.run_test(size=(160, 48)) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             number = {"histograms": "2", "images": "3", "text": "4", "hparams": "5", "pr": "6"}
             for view, needle in expect.items():
