@@ -34,6 +34,7 @@ import numpy as np
 
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
+from tbx_tui.read.memory import give_back
 from tbx_tui.read.parallel import Pool, default_workers
 from tbx_tui.read.store import Run, first_version
 from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
@@ -43,6 +44,9 @@ from tbx_tui.tfrecord import record
 READ_CHUNK = 16 << 20
 #: From this many new bytes on, framing is vectorised (same results, see fastframe).
 FAST_MIN_BYTES = 64 << 10
+#: After reading and decoding this many bytes at once, freed pages go back to the OS (see
+#: :mod:`tbx_tui.read.memory`): the buffer and its temporaries, once they are let go of.
+GIVE_BACK_BYTES = 4 << 20
 #: Bytes of a file's start, and of the end of what was read, kept to recognise the file later.
 HEAD_BYTES = 64
 TAIL_BYTES = 16
@@ -470,6 +474,9 @@ class Logdir:
                 self._budget -= len(data)
                 self.bytes_read += len(data)
                 self._consume(run, fs, data)
+                if len(data) >= GIVE_BACK_BYTES:
+                    data = b""
+                    give_back()  # the buffer, its decoding's temporaries, other threads' too
         except (Rewritten, StorageError):
             raise
         except OSError as exc:

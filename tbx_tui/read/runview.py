@@ -13,33 +13,32 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.steprange import DeltaSteps, StepRange
 from tbx_tui.read.store import KINDS, Run, ScalarSeries
 
 
 @dataclass(frozen=True)
 class SeriesView:
-    """One series as it was: its columns cut at a length. ``step_column`` is an array, or the
-    :class:`~tbx_tui.read.store.StepRange` evenly spaced steps follow (:attr:`steps` builds
-    them on each call)."""
+    """One series as it was: its columns cut at a length. ``step_column`` is the
+    :class:`~tbx_tui.read.steprange.StepRange` evenly spaced steps follow, or the steps'
+    differences (:class:`~tbx_tui.read.steprange.DeltaSteps`); :attr:`steps` builds them on
+    each call."""
 
-    step_column: np.ndarray | StepRange
+    step_column: StepRange | DeltaSteps
     wall_times: np.ndarray
     values: np.ndarray
     version: int
 
     @property
     def steps(self) -> np.ndarray:
-        column = self.step_column
-        return column.array() if isinstance(column, StepRange) else column
+        return self.step_column.array()
 
     def __len__(self) -> int:
         return len(self.wall_times)
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
-        column = self.step_column
-        return column.top_index() if isinstance(column, StepRange) else top_index(column)
+        return self.step_column.top_index()
 
 
 @dataclass(frozen=True)

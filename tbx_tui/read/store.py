@@ -1,10 +1,12 @@
 """The in-memory store: what was read from a logdir, run by run, tag by tag.
 
 Scalars are columnar and compact, every value exact: float64 wall times, float32 values, and
-steps that cost nothing while they go up by a fixed stride (most series) or int32 otherwise; 12
-or 16 bytes a point. A column widens, once, when a point needs it: steps to int64 at the first
-step outside int32, values to float64 at the first value that is not a float32 (a TF2
-``DT_DOUBLE`` tensor scalar); the points before are copied over unchanged. Other kinds are few
+steps that cost nothing while they go up by a fixed stride (most series), else the difference of
+each step from the one before in the narrowest integer type that holds them (a byte while steps
+go up by less than 256); 12 to 13 bytes a point for most series, 20 at most. A column widens,
+once, when a point needs it: step differences to a wider type at the first that does not fit,
+values to float64 at the first value that is not a float32 (a TF2 ``DT_DOUBLE`` tensor scalar);
+the points before are copied over unchanged. Other kinds are few
 points per tag and keep one small record per event. Images keep only where their bytes are on disk
 (:class:`BlobRef`), so thousands of images cost little memory.
 
@@ -22,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.steprange import StepRange, top_index
-from tbx_tui.read.steprange import fits32 as _fits32
+from tbx_tui.read.steprange import DELTA_TYPES, DeltaSteps, StepRange, delta_type, fits32, wrap64
 
 _MIN_CAPACITY = 64
 #: Extends of at least this many points grow capacity by half (a first read: few, big batches).
@@ -62,15 +63,22 @@ class ScalarSeries:
     restart's purge) writes past those views or into new arrays, so a view once taken never
     changes. Steps that go up (or down) by the same stride every point, as most loggers write
     them, are kept as a :class:`StepRange` and cost nothing; the first step off the stride turns
-    them into a column. :attr:`steps` is always an array (built on each call while implicit).
+    them into a column of differences (:class:`DeltaSteps`: a byte a point while steps go up by
+    less than 256, two below 65,536, else four or eight). :attr:`steps` is always an int32 (or
+    int64) array, built on each call.
     """
 
-    __slots__ = ("_steps", "_range", "_walls", "_values", "_n", "_loose", "version")
+    __slots__ = ("_steps", "_range", "_first", "_last", "_wide", "_walls", "_values", "_n")
+    __slots__ += ("_loose", "version")
 
     def __init__(self) -> None:
-        #: None while the steps are :attr:`_range`'s.
+        #: The differences between steps (see :class:`DeltaSteps`); None while the steps are
+        #: :attr:`_range`'s.
         self._steps: np.ndarray | None = None
         self._range = StepRange(0, 0, 0)
+        #: With a difference column: the first and the last step, and whether one needs int64.
+        self._first = self._last = 0
+        self._wide = False
         self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
         self._values = np.empty(_MIN_CAPACITY, dtype=np.float32)
         self._n = 0
@@ -87,26 +95,27 @@ class ScalarSeries:
         n = self._n
         steps = None if self._steps is None else self._steps[:n].copy()
         columns = (steps, self._walls[:n].copy(), self._values[:n].copy())
-        return (*columns, self._range, n, self.version)
+        return (*columns, self._range, self._first, self._last, self._wide, n, self.version)
 
     def __setstate__(self, state: tuple) -> None:
-        self._steps, self._walls, self._values, self._range, self._n, self.version = state
+        self._steps, self._walls, self._values, self._range = state[:4]
+        self._first, self._last, self._wide, self._n, self.version = state[4:]
         self._loose = False
 
     @property
     def steps(self) -> np.ndarray:
-        """int32, or int64 once a step did not fit."""
-        return self._range.array() if self._steps is None else self._steps[: self._n]
+        """int32, or int64 once a step did not fit (built on each call)."""
+        return self.step_column().array()
 
-    def step_column(self) -> np.ndarray | StepRange:
-        """The steps as held: a view of the column, or the :class:`StepRange` they follow."""
-        return self._range if self._steps is None else self._steps[: self._n]
+    def step_column(self) -> StepRange | DeltaSteps:
+        """The steps as held: the :class:`StepRange` they follow, or their differences."""
+        if self._steps is None:
+            return self._range
+        return DeltaSteps(self._first, self._steps[: self._n], self._wide)
 
     def steps_between(self, lo: int, hi: int) -> np.ndarray:
-        """Steps ``lo:hi`` (built for that part only while implicit)."""
-        if self._steps is None:
-            return self._range.array(lo, hi)
-        return self._steps[lo : min(hi, self._n)]
+        """Steps ``lo:hi`` (built for that part)."""
+        return self.step_column().array(lo, hi)
 
     @property
     def wall_times(self) -> np.ndarray:
@@ -140,7 +149,7 @@ class ScalarSeries:
         else:  # tailing a settled series: a little room, kept
             self._resize(need + _small_slack(need))
 
-    def _widen(self, name: str, dtype: type) -> None:
+    def _widen(self, name: str, dtype: type | np.dtype) -> None:
         old = getattr(self, name)
         fresh: np.ndarray = np.empty(len(old), dtype=dtype)
         fresh[: self._n] = old[: self._n]
@@ -166,11 +175,35 @@ class ScalarSeries:
         ends = (new.first, new.at(new.n - 1), new.stride)
         return new if all(abs(e) < 1 << 62 for e in ends) else None
 
-    def _materialize(self, dtype: type) -> None:
-        """Turn the implicit steps into a column (as long as the others)."""
-        column: np.ndarray = np.empty(len(self._walls), dtype=dtype)
-        column[: self._n] = self._range.array()
+    def _materialize(self) -> None:
+        """Turn the implicit steps into a difference column (as long as the others)."""
+        r, n = self._range, self._n
+        column: np.ndarray = np.empty(len(self._walls), dtype=delta_type(min(0, r.stride), max(0, r.stride)))
+        column[:n] = r.stride
+        column[:1] = 0
         self._steps = column
+        self._first, self._last = r.first, r.at(max(n - 1, 0))
+        self._wide = not fits32(self._first, self._last)
+
+    def _put_steps(self, steps: np.ndarray) -> None:
+        """Write ``steps`` (int64) after the ``_n`` held into the difference column."""
+        assert self._steps is not None
+        k = len(steps)
+        first = int(steps[0])
+        if self._n == 0:
+            self._first = self._last = first
+        deltas = np.empty(k, dtype=np.int64)
+        deltas[0] = wrap64(first - self._last)
+        deltas[1:] = np.diff(steps)  # wraps in int64 where steps are far apart: see wrap64
+        need = delta_type(int(deltas.min()), int(deltas.max()))
+        if need != self._steps.dtype:
+            wider = np.promote_types(need, self._steps.dtype)
+            if wider != self._steps.dtype:
+                self._widen("_steps", wider)
+        self._steps[self._n : self._n + k] = deltas
+        self._last = int(steps[-1])
+        if not self._wide:
+            self._wide = not fits32(int(steps.min()), int(steps.max()))
 
     def append(self, step: int, wall_time: float, value: float) -> None:
         if self._n == len(self._walls):
@@ -181,12 +214,9 @@ class ScalarSeries:
             if follows is not None:
                 self._range = follows
             else:
-                fits = _fits32(step, self._range.first, self._range.at(max(n - 1, 0)))
-                self._materialize(np.int32 if fits else np.int64)
+                self._materialize()
         if self._steps is not None:
-            if self._steps.dtype == np.int32 and not _fits32(step):
-                self._widen("_steps", np.int64)
-            self._steps[n] = step
+            self._put_steps(np.array([step], dtype=np.int64))
         if self._values.dtype == np.float32 and not is_float32(value):
             self._widen("_values", np.float64)
         self._walls[n] = wall_time
@@ -200,22 +230,18 @@ class ScalarSeries:
             return
         self._reserve(k)
         n = self._n
+        steps = steps.astype(np.int64, copy=False)
         if self._steps is None:
-            deltas = np.diff(steps.astype(np.int64, copy=False))
+            deltas = np.diff(steps)
             even = k == 1 or bool((deltas == deltas[0]).all())
             stride = (int(deltas[0]) if k > 1 else 0) if even else None
             follows = self._continues(int(steps[0]), k, stride)
             if follows is not None:
                 self._range = follows
             else:
-                r = self._range
-                ends = (int(steps.min()), int(steps.max()), r.first, r.at(max(n - 1, 0)))
-                self._materialize(np.int32 if _fits32(*ends) else np.int64)
+                self._materialize()
         if self._steps is not None:
-            if self._steps.dtype == np.int32 and steps.dtype.itemsize > 4:
-                if not _fits32(int(steps.min()), int(steps.max())):
-                    self._widen("_steps", np.int64)
-            self._steps[n : n + k] = steps
+            self._put_steps(steps)
         if self._values.dtype == np.float32 and values.dtype.itemsize > 4:
             with np.errstate(over="ignore"):
                 narrow = values.astype(np.float32)
@@ -242,29 +268,33 @@ class ScalarSeries:
         The kept points go to new arrays: views of the old ones (snapshots already handed to
         the UI or a render thread) must never change under their holders.
         """
-        keep = self.steps < step
+        steps = self.steps
+        keep = steps < step
         k = int(keep.sum())
         dropped = self._n - k
         if dropped:
-            if self._steps is None and self._range.stride < 0:
-                self._materialize(self._range.array().dtype.type)
-            if self._steps is None:  # steps going up: the kept ones are the first k
+            ranged = self._steps is None and self._range.stride >= 0
+            if ranged:  # steps going up: the kept ones are the first k
                 self._range = StepRange(self._range.first, self._range.stride, k)
             cap = k + _small_slack(k)
-            for name in self._columns():
+            for name in ("_walls", "_values"):
                 column = getattr(self, name)[: self._n]
                 fresh = np.empty(cap, dtype=column.dtype)
                 fresh[:k] = column[keep]
                 setattr(self, name, fresh)
+            if not ranged:  # a new difference column of the kept steps
+                self._wide = steps.dtype == np.int64
+                self._steps = np.empty(cap, dtype=DELTA_TYPES[0])
+                self._n = 0
+                if k:
+                    self._put_steps(steps[keep].astype(np.int64))
             self._n = k
             self.version += 1
         return dropped
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
-        if self._steps is None:
-            return self._range.top_index()
-        return top_index(self.steps)
+        return self.step_column().top_index()
 
     def nbytes(self) -> int:
         """Bytes held by the columns, unused capacity included."""
