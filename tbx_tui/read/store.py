@@ -24,13 +24,24 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.steprange import DELTA_TYPES, DeltaSteps, StepRange, delta_type, fits32, wrap64
+from tbx_tui.read.compact import (
+    DELTA_TYPES,
+    Deltas,
+    StepRange,
+    delta_type,
+    fits32,
+    float_bits,
+    put_deltas,
+)
 
 _MIN_CAPACITY = 64
 #: Extends of at least this many points grow capacity by half (a first read: few, big batches).
 _BULK = 4096
 _F32_MAX = float(np.finfo(np.float32).max)
 _epochs = itertools.count(1)
+#: What a step column gives back: int32, or int64 once a step needs it.
+_STEP_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+_WALL_TYPE = np.dtype(np.float64)
 
 
 def first_version() -> int:
@@ -58,28 +69,30 @@ def _small_slack(n: int) -> int:
 class ScalarSeries:
     """One scalar tag of one run: steps, wall times and values in arrival order.
 
-    Columns are numpy arrays with room to grow; :attr:`wall_times` and :attr:`values` are views
-    of the first ``len(self)`` entries. Whatever changes later (an append, a widened column, a
-    restart's purge) writes past those views or into new arrays, so a view once taken never
-    changes. Steps that go up (or down) by the same stride every point, as most loggers write
-    them, are kept as a :class:`StepRange` and cost nothing; the first step off the stride turns
-    them into a column of differences (:class:`DeltaSteps`: a byte a point while steps go up by
-    less than 256, two below 65,536, else four or eight). :attr:`steps` is always an int32 (or
-    int64) array, built on each call.
+    Values are a numpy column (float32, or float64 once a value is not a float32); wall times a
+    column of differences (:class:`~tbx_tui.read.compact.Deltas`); steps that go up (or down)
+    by the same stride every point, as most loggers write them, a
+    :class:`~tbx_tui.read.compact.StepRange` that costs nothing, and from the first step off
+    the stride a column of differences too. Columns have room to grow. Whatever changes later
+    (an append, a widened column, a restart's purge) writes past the points held or into new
+    arrays, so a view once taken (:meth:`step_column`, :meth:`wall_column`, :attr:`values`)
+    never changes. :attr:`steps` and :attr:`wall_times` build arrays on each call.
     """
 
-    __slots__ = ("_steps", "_range", "_first", "_last", "_wide", "_walls", "_values", "_n")
-    __slots__ += ("_loose", "version")
+    __slots__ = tuple(
+        "_steps _range _first _last _wide _walls _wall0 _wall1 _values _n _loose version".split()
+    )
 
     def __init__(self) -> None:
-        #: The differences between steps (see :class:`DeltaSteps`); None while the steps are
-        #: :attr:`_range`'s.
+        #: The differences between steps; None while the steps are :attr:`_range`'s.
         self._steps: np.ndarray | None = None
         self._range = StepRange(0, 0, 0)
         #: With a difference column: the first and the last step, and whether one needs int64.
         self._first = self._last = 0
         self._wide = False
-        self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        #: The differences between the wall times' bit patterns, and the first and last pattern.
+        self._walls = np.empty(_MIN_CAPACITY, dtype=DELTA_TYPES[0])
+        self._wall0 = self._wall1 = 0
         self._values = np.empty(_MIN_CAPACITY, dtype=np.float32)
         self._n = 0
         #: Whether the capacity beyond ``_n`` was sized for a load (growing by half), not for
@@ -95,11 +108,13 @@ class ScalarSeries:
         n = self._n
         steps = None if self._steps is None else self._steps[:n].copy()
         columns = (steps, self._walls[:n].copy(), self._values[:n].copy())
-        return (*columns, self._range, self._first, self._last, self._wide, n, self.version)
+        ends = (self._first, self._last, self._wide, self._wall0, self._wall1)
+        return (*columns, self._range, *ends, n, self.version)
 
     def __setstate__(self, state: tuple) -> None:
         self._steps, self._walls, self._values, self._range = state[:4]
-        self._first, self._last, self._wide, self._n, self.version = state[4:]
+        self._first, self._last, self._wide, self._wall0, self._wall1 = state[4:9]
+        self._n, self.version = state[9:]
         self._loose = False
 
     @property
@@ -107,19 +122,28 @@ class ScalarSeries:
         """int32, or int64 once a step did not fit (built on each call)."""
         return self.step_column().array()
 
-    def step_column(self) -> StepRange | DeltaSteps:
+    def step_column(self) -> StepRange | Deltas:
         """The steps as held: the :class:`StepRange` they follow, or their differences."""
         if self._steps is None:
             return self._range
-        return DeltaSteps(self._first, self._steps[: self._n], self._wide)
+        return Deltas(self._first, self._steps[: self._n], _STEP_TYPES[self._wide])
 
     def steps_between(self, lo: int, hi: int) -> np.ndarray:
         """Steps ``lo:hi`` (built for that part)."""
         return self.step_column().array(lo, hi)
 
+    def wall_column(self) -> Deltas:
+        """The wall times as held: their differences."""
+        return Deltas(self._wall0, self._walls[: self._n], _WALL_TYPE)
+
     @property
     def wall_times(self) -> np.ndarray:
-        return self._walls[: self._n]
+        """float64, exactly as read (built on each call)."""
+        return self.wall_column().array()
+
+    def walls_between(self, lo: int, hi: int) -> np.ndarray:
+        """Wall times ``lo:hi`` (built for that part)."""
+        return self.wall_column().array(lo, hi)
 
     @property
     def values(self) -> np.ndarray:
@@ -149,12 +173,6 @@ class ScalarSeries:
         else:  # tailing a settled series: a little room, kept
             self._resize(need + _small_slack(need))
 
-    def _widen(self, name: str, dtype: type | np.dtype) -> None:
-        old = getattr(self, name)
-        fresh: np.ndarray = np.empty(len(old), dtype=dtype)
-        fresh[: self._n] = old[: self._n]
-        setattr(self, name, fresh)
-
     def _continues(self, first: int, k: int, stride: int | None) -> StepRange | None:
         """The range the steps become if ``k`` more follow on from ``first`` with ``stride``
         (None for a batch whose own steps are not evenly spaced), or None if they break it."""
@@ -178,29 +196,29 @@ class ScalarSeries:
     def _materialize(self) -> None:
         """Turn the implicit steps into a difference column (as long as the others)."""
         r, n = self._range, self._n
-        column: np.ndarray = np.empty(len(self._walls), dtype=delta_type(min(0, r.stride), max(0, r.stride)))
+        dtype = delta_type(min(0, r.stride), max(0, r.stride))
+        column: np.ndarray = np.empty(len(self._walls), dtype=dtype)
         column[:n] = r.stride
         column[:1] = 0
         self._steps = column
         self._first, self._last = r.first, r.at(max(n - 1, 0))
         self._wide = not fits32(self._first, self._last)
 
-    def _put_steps(self, steps: np.ndarray) -> None:
-        """Write ``steps`` (int64) after the ``_n`` held into the difference column."""
+    def _put(self, steps: np.ndarray | None, wall_times: np.ndarray) -> None:
+        """Write int64 ``steps`` (None: the range holds them) and ``wall_times`` after the
+        points held, into the difference columns."""
+        n = self._n
+        bits = float_bits(wall_times)
+        if n == 0:
+            self._wall1 = self._wall0 = int(bits[0])
+        self._walls = put_deltas(self._walls, n, self._wall1, bits)
+        self._wall1 = int(bits[-1])
+        if steps is None:
+            return
         assert self._steps is not None
-        k = len(steps)
-        first = int(steps[0])
-        if self._n == 0:
-            self._first = self._last = first
-        deltas = np.empty(k, dtype=np.int64)
-        deltas[0] = wrap64(first - self._last)
-        deltas[1:] = np.diff(steps)  # wraps in int64 where steps are far apart: see wrap64
-        need = delta_type(int(deltas.min()), int(deltas.max()))
-        if need != self._steps.dtype:
-            wider = np.promote_types(need, self._steps.dtype)
-            if wider != self._steps.dtype:
-                self._widen("_steps", wider)
-        self._steps[self._n : self._n + k] = deltas
+        if n == 0:
+            self._first = self._last = int(steps[0])
+        self._steps = put_deltas(self._steps, n, self._last, steps)
         self._last = int(steps[-1])
         if not self._wide:
             self._wide = not fits32(int(steps.min()), int(steps.max()))
@@ -215,11 +233,10 @@ class ScalarSeries:
                 self._range = follows
             else:
                 self._materialize()
-        if self._steps is not None:
-            self._put_steps(np.array([step], dtype=np.int64))
+        steps = None if self._steps is None else np.array([step], dtype=np.int64)
+        self._put(steps, np.array([wall_time], dtype=np.float64))
         if self._values.dtype == np.float32 and not is_float32(value):
-            self._widen("_values", np.float64)
-        self._walls[n] = wall_time
+            self._widen_values()
         self._values[n] = value
         self._n = n + 1
         self.version += 1
@@ -240,17 +257,20 @@ class ScalarSeries:
                 self._range = follows
             else:
                 self._materialize()
-        if self._steps is not None:
-            self._put_steps(steps)
+        self._put(None if self._steps is None else steps, wall_times)
         if self._values.dtype == np.float32 and values.dtype.itemsize > 4:
             with np.errstate(over="ignore"):
                 narrow = values.astype(np.float32)
             if not np.array_equal(narrow, values, equal_nan=True):
-                self._widen("_values", np.float64)
-        self._walls[n : n + k] = wall_times
+                self._widen_values()
         self._values[n : n + k] = values
         self._n = n + k
         self.version += 1
+
+    def _widen_values(self) -> None:
+        fresh: np.ndarray = np.empty(len(self._values), dtype=np.float64)
+        fresh[: self._n] = self._values[: self._n]
+        self._values = fresh
 
     def settle(self) -> None:
         """Give back the room a load left unused (call when the files are read to their end):
@@ -273,21 +293,23 @@ class ScalarSeries:
         k = int(keep.sum())
         dropped = self._n - k
         if dropped:
+            walls = self.wall_times[keep]
             ranged = self._steps is None and self._range.stride >= 0
             if ranged:  # steps going up: the kept ones are the first k
                 self._range = StepRange(self._range.first, self._range.stride, k)
             cap = k + _small_slack(k)
-            for name in ("_walls", "_values"):
-                column = getattr(self, name)[: self._n]
-                fresh = np.empty(cap, dtype=column.dtype)
-                fresh[:k] = column[keep]
-                setattr(self, name, fresh)
+            values = self._values[: self._n][keep]
+            self._values = np.empty(cap, dtype=values.dtype)
+            self._values[:k] = values
+            self._walls = np.empty(cap, dtype=DELTA_TYPES[0])
+            kept_steps = None
             if not ranged:  # a new difference column of the kept steps
                 self._wide = steps.dtype == np.int64
                 self._steps = np.empty(cap, dtype=DELTA_TYPES[0])
-                self._n = 0
-                if k:
-                    self._put_steps(steps[keep].astype(np.int64))
+                kept_steps = steps[keep].astype(np.int64)
+            self._n = 0
+            if k:
+                self._put(kept_steps, walls)
             self._n = k
             self.version += 1
         return dropped
