@@ -144,14 +144,16 @@ class Logdir:
         storage: Storage | None = None,
         *,
         workers: int | None = None,
-        parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+        parallel_min_bytes: int | None = None,
     ) -> None:
         self.storage = storage if storage is not None else open_storage(os.fspath(root))
         self.root = self.storage.root
         self.remote = self.storage.remote
         #: Worker processes for first loads (1: read everything here); see tbx_tui.read.parallel.
         self.workers = workers if workers is not None else default_workers()
-        self.parallel_min_bytes = parallel_min_bytes
+        self.parallel_min_bytes = (
+            PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
+        )
         self._pool: Pool | None = None
         #: New runs set aside for the workers, which start when this process has read the
         #: newest run (or its first bytes: the app's first charts must not wait for them).
@@ -163,6 +165,8 @@ class Logdir:
         #: Bytes read so far, and the size of every event file seen (for a progress display).
         self.bytes_read = 0
         self.bytes_seen = 0
+        #: Runs read by worker processes so far (the others were read in this process).
+        self.runs_from_workers = 0
         #: Whether a listing of the logdir has succeeded yet.
         self.listed = False
         #: Logdir warnings, oldest first, each distinct message once.
@@ -325,15 +329,18 @@ class Logdir:
             for series in state.run.scalars.values():
                 series.version = first_version()
             self._runs[name] = state
+            self.runs_from_workers += 1
             self.bytes_read += nbytes
             self._budget -= nbytes
         return changed
 
     def each_run(self) -> Iterator[Run]:
         """Read every run once, in name order, handing each over as soon as its files are read
-        and keeping none of them: memory holds one run at a time, whatever the logdir's size
-        (the headless modes stream with it). A failed listing yields nothing; a store that goes
-        away stops the runs there. Either is a logdir warning and makes :attr:`ok` False."""
+        and keeping none of them: memory holds a few runs at a time, whatever the logdir's size
+        (the headless modes stream with it). A big local logdir is read ahead by worker
+        processes (:meth:`_read_ahead`); the runs are the same. A failed listing yields nothing;
+        a store that goes away stops the runs there. Either is a logdir warning and makes
+        :attr:`ok` False."""
         self._budget = 1 << 62
         self.complete = True
         try:
@@ -345,8 +352,15 @@ class Logdir:
         for path in listing.denied.values():
             self._warn(f"permission denied: {path}")
         found = {run_name(folder): files for folder, files in listing.folders.items()}
+        names = sorted(found)
+        total = sum(info.size for files in found.values() for info in files)
+        if not self.remote and self.workers > 1 and len(names) >= 2:
+            if total >= self.parallel_min_bytes:
+                yield from self._read_ahead(found, names)
+                self._failures = 0
+                return
         try:
-            for name in sorted(found):
+            for name in names:
                 state = RunState(Run(name))
                 if self.remote:
                     self.storage.prefetch(self._planned_reads({name: found[name]}, [name]))
@@ -357,6 +371,41 @@ class Logdir:
             self._failed(exc)
         else:
             self._failures = 0
+
+    def _read_ahead(self, found: dict[str, list[FileInfo]], names: list[str]) -> Iterator[Run]:
+        """:meth:`each_run` with worker processes: each run is read by a worker, handed over in
+        name order; while one is handed over, the next ``2 x workers`` are being read (or wait,
+        read), so memory holds that many runs at most. A run whose worker failed, or all of
+        them where workers cannot start, is read here (a logdir warning says so)."""
+        window = 2 * self.workers
+        jobs = [(name, read_new_run, (self.root, name, found[name])) for name in names]
+        try:
+            pool: Pool | None = Pool(min(self.workers, len(names)), jobs[:window])
+        except Exception as exc:  # noqa: BLE001 - any failure to start means reading here
+            self._warn(f"cannot start worker processes, reading in one: {exc!r}")
+            pool = None
+        try:
+            for i, name in enumerate(names):
+                state = RunState(Run(name))
+                if pool is None:
+                    self._read_run(state, found[name])
+                else:
+                    try:
+                        state, nbytes = pool.result_of(name).result()
+                        self.runs_from_workers += 1
+                        self.bytes_read += nbytes
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker loses no run
+                        self._warn(
+                            f"reading in worker processes failed, read here instead: {exc!r}"
+                        )
+                        self._read_run(state, found[name])
+                    if i + window < len(names):
+                        pool.submit(jobs[i + window])
+                self.bytes_seen += sum(fs.size for fs in state.files.values())
+                yield state.run
+        finally:
+            if pool is not None:
+                pool.close()
 
     def _planned_reads(
         self, found: dict[str, list[FileInfo]], order: list[str]
