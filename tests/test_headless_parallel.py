@@ -1,7 +1,7 @@
-"""Issue 13, item 2 (speed): ``--once``, ``--once --json`` and ``--export`` read a big logdir
-with worker processes, runs handed over in name order a few at a time, and print exactly what
-serial reading prints, byte for byte (the corpus: damage, every kind of data; and a logdir of
-many runs with restarts, damage and writes in progress)."""
+"""Issue 13, item 2 (speed): ``--once``, ``--once --json``, ``--export`` and ``--check`` read a
+big logdir with worker processes, runs handed over in name order a few at a time, and print
+exactly what serial reading prints, byte for byte (the corpus: damage, every kind of data; and a
+logdir of many runs with restarts, damage and writes in progress)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,11 @@ def _outputs(path: Path, out: Path, capsys) -> dict[str, bytes]:
         "once": ["--once", "--width", "120"],
         "json": ["--once", "--json"],
         "filtered": ["--once", "--runs", "[0-5]|tf|tbx", "--filter", "[a-m]"],
+        "check": ["--check", "nan,tag[1-3]>0,.*loss.*<100,late>0"],
     }.items():
-        main([str(path), *args])
-        got[name] = capsys.readouterr().out.encode()
+        code = main([str(path), *args])
+        captured = capsys.readouterr()
+        got[name] = f"{code}\n{captured.err}\n{captured.out}".encode()
     for suffix in ("csv", "jsonl"):
         target = out / f"export.{suffix}"
         main([str(path), "--export", str(target)])

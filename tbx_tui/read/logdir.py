@@ -576,17 +576,3 @@ def read_new_run(root: str, name: str, files: list[FileInfo]) -> tuple[RunState,
     state = RunState(Run(name))
     logdir._read_run(state, files)
     return state, logdir.bytes_read
-
-
-def load(root: str, attempts: int = 2) -> Logdir:
-    """A logdir read once, for the headless modes: a failed listing or read is tried again
-    (``attempts`` in all, after 1, 2, 4... s; the store's own client retries each request too);
-    check :attr:`Logdir.ok` afterwards."""
-    logdir = Logdir(root)
-    logdir.refresh(wait=False)
-    for i in range(attempts - 1):
-        if logdir.ok:
-            break
-        time.sleep(RETRY_FIRST * 2**i)
-        logdir.refresh(wait=False)
-    return logdir
