@@ -7,7 +7,9 @@ measurement in a fresh process:
 1. a full load with ``Logdir.refresh()``: serial (1 worker) against worker processes (the
    default: one per CPU), and the worker stage alone with a pool of 1 and of 2 processes (how it
    scales with cores; a pool of 1 also shows what shipping runs between processes costs);
-2. ``tbx-top --once --json`` serial and parallel;
+2. the headless modes, serial (``TBX_TOP_WORKERS=1``) and parallel: ``tbx-top --once --json``,
+   ``--export FILE.csv`` and ``--check nan`` (they stream the runs in name order; in parallel,
+   worker processes read ahead);
 3. the app (``tbx-top DIR`` in tmux, 160x48, the pane polled like ``tui_speed.py`` does): time to
    the first chart (braille dots on screen) and until everything is loaded (the status line
    counts every point), serial and parallel.
@@ -125,10 +127,15 @@ def tbx_top(workers: int, args: list[str], source: str | None = None) -> list[st
 
 
 def once_json(workers: int, root: str, source: str | None = None) -> float:
+    return headless(workers, [root, "--once", "--json"], source)
+
+
+def headless(workers: int, args: list[str], source: str | None = None) -> float:
+    """Seconds a headless tbx-top takes, start to exit (exit status 1 allowed: --check)."""
     t = time.perf_counter()
-    subprocess.run(
-        tbx_top(workers, [root, "--once", "--json"], source), stdout=subprocess.DEVNULL, check=True
-    )
+    proc = subprocess.run(tbx_top(workers, args, source), stdout=subprocess.DEVNULL)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"tbx-top {args} failed with {proc.returncode}")
     return time.perf_counter() - t
 
 
@@ -193,6 +200,11 @@ def main() -> None:
                     note(f"{key} cpu", cpu)
                 note("once serial", once_json(1, root))
                 note("once parallel", once_json(cores, root))
+                csv = os.path.join(scratch, "export.csv")
+                note("export serial", headless(1, [root, "--export", csv]))
+                note("export parallel", headless(cores, [root, "--export", csv]))
+                note("check serial", headless(1, [root, "--check", "nan"]))
+                note("check parallel", headless(cores, [root, "--check", "nan"]))
                 if baseline:
                     note("once baseline", once_json(1, root, baseline))
                 variants = [(1, "serial", None), (cores, "parallel", None)]
@@ -220,6 +232,12 @@ def main() -> None:
         f"{med['once parallel']:.2f} s: {med['once serial'] / med['once parallel']:.2f}x"
         + (f"; {a.baseline}: {med['once baseline']:.2f} s" if a.baseline else "")
     )
+    for mode in ("export", "check"):
+        print(
+            f"   tbx-top --{mode}: serial {med[f'{mode} serial']:.2f} s, parallel "
+            f"{med[f'{mode} parallel']:.2f} s: "
+            f"{med[f'{mode} serial'] / med[f'{mode} parallel']:.2f}x"
+        )
     for label in ("serial", "parallel", "baseline") if a.baseline else ("serial", "parallel"):
         print(
             f"3. app ({label}): first chart {med[f'app first chart {label}']:.2f} s, "
