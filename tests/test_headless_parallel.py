@@ -19,7 +19,7 @@ from tbx_tui.read import logdir as logdir_module
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.read.store import Run
 from tests.conftest import CORPUS
-from tests.test_logdir_parallel import _run_files, store
+from tests.test_logdir_parallel import _run_files, die, store
 
 pytestmark = pytest.mark.unit
 
@@ -98,3 +98,27 @@ def test_a_stream_stopped_early_stops_its_workers(many_runs):
     assert next(runs).name == "run00"
     runs.close()  # e.g. `tbx-top --export - | head`: the reader is gone
     assert set(multiprocessing.active_children()) <= before
+
+
+def _streamed(logdir: Logdir) -> dict:
+    got = {}
+    for run in logdir.each_run():
+        got.update(store(SimpleNamespace(runs={run.name: run})))
+    return got
+
+
+def test_a_stream_whose_workers_die_or_cannot_start_loses_no_run(many_runs, monkeypatch):
+    want = _streamed(Logdir(str(many_runs), workers=1))
+    monkeypatch.setattr(logdir_module, "read_new_run", die)  # every worker dies on its job
+    died = Logdir(str(many_runs), workers=2, parallel_min_bytes=0)
+    assert _streamed(died) == want and died.runs_from_workers == 0
+    assert any("worker processes failed" in w for w in died.warnings)
+
+    class NoProcesses(logdir_module.Pool):  # as where multiprocessing has no semaphores
+        def __init__(self, workers, jobs) -> None:
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(logdir_module, "Pool", NoProcesses)
+    alone = Logdir(str(many_runs), workers=2, parallel_min_bytes=0)
+    assert _streamed(alone) == want
+    assert any("cannot start worker processes" in w for w in alone.warnings)

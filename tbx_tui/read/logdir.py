@@ -35,7 +35,7 @@ import numpy as np
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
 from tbx_tui.read.memory import give_back
-from tbx_tui.read.parallel import Pool, default_workers
+from tbx_tui.read.parallel import Job, Pool, default_workers
 from tbx_tui.read.store import Run, first_version
 from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
 from tbx_tui.tfrecord import record
@@ -400,12 +400,23 @@ class Logdir:
                         )
                         self._read_run(state, found[name])
                     if i + window < len(names):
-                        pool.submit(jobs[i + window])
+                        pool = self._submit(pool, jobs[i + window])
                 self.bytes_seen += sum(fs.size for fs in state.files.values())
                 yield state.run
         finally:
             if pool is not None:
                 pool.close()
+
+    def _submit(self, pool: Pool, job: Job) -> Pool | None:
+        """Add ``job`` to ``pool``; None where the pool can take no more (a worker died: the
+        runs not read yet are read here, after a logdir warning)."""
+        try:
+            pool.submit(job)
+        except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, or a failed start
+            self._warn(f"reading in worker processes failed, read here instead: {exc!r}")
+            pool.close()
+            return None
+        return pool
 
     def _planned_reads(
         self, found: dict[str, list[FileInfo]], order: list[str]
