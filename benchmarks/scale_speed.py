@@ -6,7 +6,9 @@ measurement in a fresh process:
 
 1. a full load with ``Logdir.refresh()``: serial (1 worker) against worker processes (the
    default: one per CPU), and the worker stage alone with a pool of 1 and of 2 processes (how it
-   scales with cores; a pool of 1 also shows what shipping runs between processes costs);
+   scales with cores; a pool of 1 also shows what shipping runs between processes costs); and
+   the stream the headless modes read (``Logdir.each_run()``, summarized as ``--once`` does),
+   serial and with workers, with the CPU seconds of the process the runs are handed to;
 2. the headless modes, serial (``TBX_TOP_WORKERS=1``) and parallel: ``tbx-top --once --json``,
    ``--export FILE.csv`` and ``--check nan`` (they stream the runs in name order; in parallel,
    worker processes read ahead);
@@ -78,6 +80,12 @@ def child(kind: str, workers: int, root: str) -> None:
         ld.refresh()
         points = sum(run.point_count() for run in ld.runs.values())
         busiest = time.process_time() - cpu
+    elif kind == "stream":  # what --once --json does: runs streamed in name order, summarized
+        from tbx_tui.headless.summary_stats import collect
+
+        reports = collect(Logdir(root, workers=workers).each_run())
+        points = sum(len(s) for r in reports for s in r.every_scalar.values())
+        busiest = time.process_time() - cpu  # this process (the workers read ahead)
     else:  # the worker stage alone: every run read by a pool of ``workers`` processes
         storage = open_storage(root)
         found = storage.scan(is_event_file).folders
@@ -194,6 +202,8 @@ def main() -> None:
                     ("load parallel", "load", cores),
                     ("pool 1", "pool", 1),
                     ("pool 2", "pool", 2),
+                    ("stream serial", "stream", 1),
+                    ("stream parallel", "stream", cores),
                 ):
                     wall, cpu = measure(kind, workers, root)
                     note(key, wall)
@@ -231,6 +241,12 @@ def main() -> None:
         f"2. tbx-top --once --json: serial {med['once serial']:.2f} s, parallel "
         f"{med['once parallel']:.2f} s: {med['once serial'] / med['once parallel']:.2f}x"
         + (f"; {a.baseline}: {med['once baseline']:.2f} s" if a.baseline else "")
+    )
+    print(
+        f"   streamed as the headless modes read (Logdir.each_run + summaries): serial "
+        f"{med['stream serial']:.2f} s, {cores} workers {med['stream parallel']:.2f} s; CPU "
+        f"seconds in the reading process: serial {med['stream serial cpu']:.2f}, with workers "
+        f"{med['stream parallel cpu']:.2f} (the workers read, as the pool of 2 above)"
     )
     for mode in ("export", "check"):
         print(
