@@ -1,6 +1,7 @@
-"""Memory per point and bounded memory (issue 13): 16 bytes a scalar point in the store, columns
-that widen only when a point needs it (and keep every earlier point exactly), and headless modes
-that hold one run at a time. Real event files, read by the real reader; no timing."""
+"""Memory per point and bounded memory (issue 13): at most 16 bytes a scalar point in the store,
+columns that widen only when a point needs it (and keep every earlier point exactly), and
+headless modes (report, JSON, export, check) that hold a few runs at a time. Real event files,
+read by the real reader; no timing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 
 from tbx_tui.headless import export
+from tbx_tui.headless.check import run_check
 from tbx_tui.headless.report_json import render_json
 from tbx_tui.headless.summary_stats import collect
 from tbx_tui.proto import types_pb2
@@ -232,11 +234,15 @@ def test_export_and_report_memory_does_not_grow_with_the_logdir(many_runs, tmp_p
         with open(target) as f:
             assert sum(1 for _ in f) == 1 + count * 3 * 3000
         peaks[f"json{count}"] = _peak(lambda p=path: render_json("x", collect(str(p))))
+        peaks[f"check{count}"] = _peak(
+            lambda p=path: run_check(str(p), "nan", None, None, io.StringIO(), io.StringIO())
+        )
     # 4x the points, about the same peak: one run at a time
     # 4x the points (18 more runs: ``grown`` bytes more in a store), about the same peak
     grown = store * 18 // 24
     assert peaks[24] - peaks[6] < grown / 10
     assert peaks["json24"] - peaks["json6"] < grown / 10
+    assert peaks["check24"] - peaks["check6"] < grown / 10
 
 
 @pytest.mark.parametrize("seed", range(40))
