@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 import signal
@@ -129,6 +130,7 @@ class TbxTop(App[int]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        gc.unfreeze()  # (see _set_loaded) collectable again, as the app goes
 
     @work(thread=True, exclusive=True, group="loader")
     def _load(self) -> None:
@@ -255,6 +257,11 @@ class TbxTop(App[int]):
         """Data read and views mounted: the app shows everything from now on."""
         self.state.loaded = True
         self.sync()
+        # What is there now (modules, widgets, the data read) lives as long as the app: it is
+        # left out of the garbage collector's full collections from now on. Those walk every
+        # object while holding the GIL, so the UI thread waited for them: 100-400 ms each,
+        # triggered by the objects a photo's strips or a chart are made of.
+        gc.freeze()
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:
