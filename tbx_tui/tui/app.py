@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -90,13 +91,14 @@ class TbxTop(App[int]):
         self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
         self._paint_asked = False
         self._short_tabs = False
+        self._views_tabs: TabbedContent | None = None  # (made in compose)
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state, id="status")
         with Horizontal(id="main"):
             yield Sidebar(self.state, id="sidebar")
-            with TabbedContent(id="views"):
+            with TabbedContent(id="views") as self._views_tabs:
                 for view in VIEWS:  # the views themselves are mounted once their modules load
                     with TabPane(view.title, id=f"view-{view.id}"):
                         yield Static("loading…", classes="view-loading")
@@ -125,6 +127,11 @@ class TbxTop(App[int]):
             pass  # not the main thread, or no such signal here (Windows)
 
     def _start_workers(self) -> None:
+        """The first frame is painted: what was made for it (and the modules) lives as long as
+        the app, and is left out of the garbage collector's full collections; the collector,
+        paused by the launcher until now, runs again. Then the reading and the views start."""
+        gc.freeze()
+        gc.enable()
         self._load()
         self._import_views()
 
@@ -355,12 +362,19 @@ class TbxTop(App[int]):
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
-        for views in self.screen_stack[0].query("#views").results(TabbedContent):
-            pane = views.active_pane
-            if pane is not None:
-                for view in pane.query(".view"):
-                    return view
-        return None
+        """The view in the tab shown; None while it is not mounted (or the app is going).
+        Asked for every scalar key each time the footer's keys are checked: it looks at the
+        tabs' children only, never searches the screen."""
+        tabs = self._views_tabs
+        if tabs is None or not tabs.is_attached:
+            return None
+        try:
+            pane = tabs.active_pane
+        except NoMatches:  # the tabs have not made their panes yet
+            return None
+        if pane is None:
+            return None
+        return next((child for child in pane.children if child.has_class("view")), None)
 
     def action_help(self) -> None:
         from tbx_tui.tui.help import HelpScreen  # (loaded on first use: not needed to paint)

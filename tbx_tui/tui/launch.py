@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import shutil
@@ -19,6 +20,23 @@ def run_app(
     remove_on_hangup: str | None = None,
 ) -> int:
     end_on_signals(remove_on_hangup)
+    # No garbage collection until the first frame is painted: the imports and the widgets made
+    # for it create objects by the hundred thousand, and the collections they set off (one of
+    # them a full one) took a tenth of the time to the first frame. The app turns the collector
+    # back on once that frame is painted, keeping what it made out of later full collections.
+    gc.disable()
+    try:
+        return _run(logdir, args, tag_re, run_re)
+    finally:
+        gc.enable()
+
+
+def _run(
+    logdir: str,
+    args: argparse.Namespace,
+    tag_re: re.Pattern[str] | None,
+    run_re: re.Pattern[str] | None,
+) -> int:
     from tbx_tui.term.termcaps import ascii_only
     from tbx_tui.term.termgraphics import query_sixel_geometry, resolve, tmux_passthrough
     from tbx_tui.tui.app import create_app
