@@ -1,12 +1,10 @@
 """Half-block pictures are built whole on the render thread, down to the strips painted: the UI
 thread paints them as they are (no per-cell styling, no per-style escape codes, no
-ANSI-to-truecolour lookups), and the app keeps what lives as long as it out of the garbage
-collector's full collections (which hold the GIL, and so the keys, while they walk the heap)."""
+ANSI-to-truecolour lookups)."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 
 import numpy as np
@@ -22,7 +20,7 @@ from tbx_tui.tui.views import images
 from tbx_tui.tui.views.images import ImageBody, ImageView
 from tbx_tui.tui.views.imagestrips import picture
 from tbx_tui.view import imagecells
-from tests.conftest import CORPUS, loaded, make_app, wait_for
+from tests.conftest import CORPUS
 from tests.views_harness import ViewHarness, drawn
 
 pytestmark = pytest.mark.app
@@ -133,25 +131,5 @@ def test_a_note_above_the_picture_is_still_converted_to_truecolour():
             assert "needs tmux's passthrough" in note.text
             styles = [s.style for s in note if s.style is not None and s.style.color]
             assert styles and all(s.color.triplet is not None for s in styles)  # not ANSI yellow
-
-    asyncio.run(go())
-
-
-def test_the_collector_paused_for_the_start_runs_again_once_the_first_frame_is_painted():
-    """The launcher pauses the garbage collector until the first frame; the app turns it back
-    on then, with what it made so far (and what it loads) kept out of full collections until
-    it ends."""
-
-    async def go() -> None:
-        app = make_app(f"{CORPUS}/tbx/main")
-        gc.disable()  # as tbx_tui.tui.launch.run_app does
-        try:
-            async with app.run_test(size=(120, 40)) as pilot:
-                assert await wait_for(pilot, gc.isenabled)
-                assert gc.get_freeze_count() > 0
-                await loaded(pilot)
-        finally:
-            gc.enable()
-        assert gc.get_freeze_count() == 0
 
     asyncio.run(go())

@@ -1,0 +1,65 @@
+"""Work kept off the way of the first frame and of keys: the garbage collector paused for the
+start and then kept off what lives as long as the app (its full collections hold the GIL, and so
+the UI thread, while they walk every object), and footer keys that are not restyled twice each
+time the footer is rebuilt."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+from textual.dom import DOMNode
+
+from tests.conftest import CORPUS, loaded, make_app, wait_for
+
+pytestmark = pytest.mark.app
+
+
+def test_the_collector_paused_for_the_start_runs_again_once_the_first_frame_is_painted():
+    """The launcher pauses the garbage collector until the first frame; the app turns it back
+    on then, with what it made so far (and what it loads) kept out of full collections until
+    it ends."""
+
+    async def go() -> None:
+        app = make_app(f"{CORPUS}/tbx/main")
+        gc.disable()  # as tbx_tui.tui.launch.run_app does
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                assert await wait_for(pilot, gc.isenabled)
+                assert gc.get_freeze_count() > 0
+                await loaded(pilot)
+        finally:
+            gc.enable()
+        assert gc.get_freeze_count() == 0
+
+    asyncio.run(go())
+
+
+def test_footer_keys_start_as_their_footer_and_are_not_restyled_when_mounted(monkeypatch):
+    restyled: list[str] = []
+    real = DOMNode.update_node_styles
+
+    def recorded(self, *args, **kwargs):
+        if type(self).__name__ == "FooterKey":
+            restyled.append(self.key)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", recorded)
+
+    async def go() -> None:
+        app = make_app(f"{CORPUS}/tbx/main")
+        async with app.run_test(size=(160, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("tab", "tab")  # focus moves: the footer's keys are rebuilt
+            await pilot.pause()
+            footer = app.screen.query_one("KeyFooter")
+            keys = list(footer.query("FooterKey"))
+            assert keys and "q" in [k.key for k in keys]
+            for key in keys:
+                palette = key.has_class("-command-palette")
+                assert key.compact is (True if palette else footer.compact)
+                assert key.has_class("-compact") is key.compact
+        assert restyled == []
+
+    asyncio.run(go())
