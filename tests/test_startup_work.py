@@ -11,6 +11,7 @@ import gc
 import pytest
 from textual.dom import DOMNode
 
+from tbx_tui.tui import collector
 from tests.conftest import CORPUS, loaded, make_app, wait_for
 
 pytestmark = pytest.mark.app
@@ -18,20 +19,22 @@ pytestmark = pytest.mark.app
 
 def test_the_collector_paused_for_the_start_runs_again_once_the_first_frame_is_painted():
     """The launcher pauses the garbage collector until the first frame; the app turns it back
-    on then, with what it made so far (and what it loads) kept out of full collections until
-    it ends."""
+    on then, with what it made so far (and what it loads) kept out of full collections, and
+    those rarer, until it ends."""
+    before = gc.get_threshold()
 
     async def go() -> None:
         app = make_app(f"{CORPUS}/tbx/main")
-        gc.disable()  # as tbx_tui.tui.launch.run_app does
+        collector.pause_for_start()  # as tbx_tui.tui.launch.run_app does
         try:
             async with app.run_test(size=(120, 40)) as pilot:
                 assert await wait_for(pilot, gc.isenabled)
                 assert gc.get_freeze_count() > 0
+                assert gc.get_threshold()[2] == max(before[2], collector.FULL_EVERY)
                 await loaded(pilot)
         finally:
-            gc.enable()
-        assert gc.get_freeze_count() == 0
+            collector.ensure_running()
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
     asyncio.run(go())
 
@@ -63,3 +66,33 @@ def test_footer_keys_start_as_their_footer_and_are_not_restyled_when_mounted(mon
         assert restyled == []
 
     asyncio.run(go())
+
+
+def test_the_launcher_pauses_the_collector_and_shortens_the_gil_switch(monkeypatch):
+    """What the app runs under when started by ``tbx-top`` (the app itself is replaced here by a
+    probe: running it needs a terminal), and the collector running again afterwards whatever
+    happened."""
+    import argparse
+    import signal
+    import sys
+
+    from tbx_tui.tui import launch
+
+    seen: list[tuple[bool, float]] = []
+
+    def probe(*_args) -> int:
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+        raise RuntimeError("the app failed before its first frame")
+
+    interval = sys.getswitchinterval()
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGHUP, signal.SIGTERM)}
+    monkeypatch.setattr(launch, "_run", probe)
+    try:
+        with pytest.raises(RuntimeError):
+            launch.run_app(".", argparse.Namespace(poll=None), None, None)
+    finally:
+        sys.setswitchinterval(interval)
+        for number, handler in handlers.items():  # (run_app set the app's own)
+            signal.signal(number, handler)
+    assert seen == [(False, launch.SWITCH_INTERVAL)]
+    assert gc.isenabled()

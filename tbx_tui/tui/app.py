@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import re
 import signal
@@ -23,6 +22,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui import collector
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.filterbox import apply_tag_filter
 from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
@@ -92,6 +92,7 @@ class TbxTop(App[int]):
         self._paint_asked = False
         self._short_tabs = False
         self._views_tabs: TabbedContent | None = None  # (made in compose)
+        self._collector_thresholds: tuple[int, int, int] | None = None  # (see _start_workers)
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -127,17 +128,16 @@ class TbxTop(App[int]):
             pass  # not the main thread, or no such signal here (Windows)
 
     def _start_workers(self) -> None:
-        """The first frame is painted: what was made for it (and the modules) lives as long as
-        the app, and is left out of the garbage collector's full collections; the collector,
-        paused by the launcher until now, runs again. Then the reading and the views start."""
-        gc.freeze()
-        gc.enable()
+        """The first frame is painted: the garbage collector runs again (see
+        :mod:`tbx_tui.tui.collector`), then the reading and the views start."""
+        self._collector_thresholds = collector.start()
         self._load()
         self._import_views()
 
     def on_unmount(self) -> None:
         self._stop.set()
-        gc.unfreeze()  # (see _set_loaded) collectable again, as the app goes
+        if self._collector_thresholds is not None:
+            collector.stop(self._collector_thresholds)
 
     @work(thread=True, exclusive=True, group="loader")
     def _load(self) -> None:
@@ -264,11 +264,7 @@ class TbxTop(App[int]):
         """Data read and views mounted: the app shows everything from now on."""
         self.state.loaded = True
         self.sync()
-        # What is there now (modules, widgets, the data read) lives as long as the app: it is
-        # left out of the garbage collector's full collections from now on. Those walk every
-        # object while holding the GIL, so the UI thread waited for them: 100-400 ms each,
-        # triggered by the objects a photo's strips or a chart are made of.
-        gc.freeze()
+        collector.keep_long_lived()  # the data read, the views
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:

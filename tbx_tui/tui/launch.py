@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
+
+#: Seconds a thread holding the GIL runs before it must hand it over to one waiting (Python's
+#: default: 0.005). The UI thread takes the GIL back after every wait for input or output, a
+#: dozen times for one key; while a render thread draws (pure Python: plotext, picture cells),
+#: each of those waited for up to the whole interval.
+SWITCH_INTERVAL = 0.001
 
 
 def run_app(
@@ -20,15 +26,14 @@ def run_app(
     remove_on_hangup: str | None = None,
 ) -> int:
     end_on_signals(remove_on_hangup)
-    # No garbage collection until the first frame is painted: the imports and the widgets made
-    # for it create objects by the hundred thousand, and the collections they set off (one of
-    # them a full one) took a tenth of the time to the first frame. The app turns the collector
-    # back on once that frame is painted, keeping what it made out of later full collections.
-    gc.disable()
+    from tbx_tui.tui import collector
+
+    collector.pause_for_start()  # until the first frame is painted (see tbx_tui.tui.collector)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         return _run(logdir, args, tag_re, run_re)
     finally:
-        gc.enable()
+        collector.ensure_running()
 
 
 def _run(
