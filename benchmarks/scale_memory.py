@@ -1,4 +1,4 @@
-"""Memory and load time on a big scalar logdir: the app, ``--once --json`` and ``--export``.
+"""Memory and load time on a big scalar logdir: the app and the headless modes.
 
     .venv/bin/python benchmarks/scale_memory.py              # 1M points (8 runs), made once
     .venv/bin/python benchmarks/scale_memory.py --full       # 10M points (80 runs), made once
@@ -6,13 +6,15 @@
 
 The logdir is the one ``benchmarks/make_scalar_logdir.py`` writes with tensorboardX (R runs x 5
 tags x 25,000 steps), kept under ``$TMPDIR/tbx-scale-R`` for the next run. Each mode runs as its
-own subprocess, one after the other; its peak RSS comes from ``os.wait4`` (that child alone) and
-its time from the parent's clock: for the app, from the start of the process until the loader has
-read everything (``state.loaded`` and no progress left), run headless with Textual's
-``run_test``. Bytes per point is the store's own count (``ScalarSeries.nbytes()``, capacity
-included, summed over every series, divided by the points) after the same stepped read the app
-does. Floors (issue 13): <= 16 B a point, app < 250 MB and <= 1.5x the time of ``--once --json``,
-``--once --json`` < 200 MB, ``--export`` memory independent of the logdir's size.
+own subprocess, one after the other, serial (``TBX_TOP_WORKERS=1``) and with ``--workers``
+worker processes (default 2); its peak RSS comes from ``os.wait4`` (that child, or a worker it
+reaped if one went higher) and its time from the parent's clock: for the app, from the start of
+the process until the loader has read everything (``state.loaded`` and no progress left), run
+headless with Textual's ``run_test``. Bytes per point is the store's own count
+(``ScalarSeries.nbytes()``, capacity included, summed over every series, divided by the points)
+after the same stepped read the app does. Floors (issue 13): <= 16 B a point, app < 250 MB and
+<= 1.5x the time of ``--once --json``, ``--once --json`` < 200 MB, ``--export`` memory
+independent of the logdir's size.
 """
 
 from __future__ import annotations
@@ -55,11 +57,14 @@ def child_app(logdir: str) -> None:
     asyncio.run(main())
 
 
-def measure(cmd: list[str], until: str | None = None) -> tuple[float, float, str]:
-    """Run ``cmd``; return (seconds, peak RSS in MB, its stdout's last line). With ``until``,
-    the time is taken when a stdout line starts with it, else when the process ends."""
+def measure(cmd: list[str], until: str | None = None, workers: int = 1) -> tuple[float, float, str]:
+    """Run ``cmd`` with ``TBX_TOP_WORKERS=workers``; return (seconds, peak RSS in MB, its
+    stdout's last line). With ``until``, the time is taken when a stdout line starts with it,
+    else when the process ends. The peak is that of the process, or of a worker process it
+    reaped if one went higher (``wait4``)."""
+    env = dict(os.environ, TBX_TOP_WORKERS=str(workers))
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     seconds, last = 0.0, ""
     for line in proc.stdout:
@@ -70,7 +75,7 @@ def measure(cmd: list[str], until: str | None = None) -> tuple[float, float, str
     proc.returncode = os.waitstatus_to_exitcode(status)
     if not seconds:
         seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
+    if proc.returncode not in (0, 1):  # 1: --check found something
         raise SystemExit(f"{cmd} failed with {proc.returncode}")
     return seconds, usage.ru_maxrss / 1024, last
 
@@ -102,6 +107,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--full", action="store_true", help="the 10M-point logdir (80 runs)")
     p.add_argument("--logdir", help="measure this logdir instead")
+    p.add_argument("--workers", type=int, default=2, help="the parallel variant's workers")
     a = p.parse_args()
     logdir = a.logdir or make_logdir(80 if a.full else 8)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(logdir) for f in fs)
@@ -109,23 +115,34 @@ def main() -> None:
     top = [sys.executable, "-m", "tbx_tui"]
     out = os.path.join(tempfile.gettempdir(), f"tbx-scale-export-{os.getpid()}.csv")
     rows = []
+    times = {}
     try:
-        t, rss, _ = measure(top + [logdir, "--once", "--json"])
-        rows.append(("--once --json", t, rss))
-        json_time = t
-        t, rss, _ = measure(top + [logdir, "--export", out])
-        rows.append((f"--export CSV ({os.path.getsize(out) / 1e6:.0f} MB)", t, rss))
-        t, rss, last = measure([sys.executable, __file__, "--child-app", logdir], "loaded")
-        rows.append(("app, everything loaded", t, rss))
-        app_time = t
+        for workers in (1, a.workers):
+            label = "serial" if workers == 1 else f"{workers} workers"
+            for name, args in [
+                ("--once --json", ["--once", "--json"]),
+                ("--export CSV", ["--export", out]),
+                ("--check nan", ["--check", "nan"]),
+            ]:
+                t, rss, _ = measure(top + [logdir, *args], workers=workers)
+                rows.append((f"{name}, {label}", t, rss))
+                times[name, workers] = t
+            app = [sys.executable, __file__, "--child-app", logdir]
+            t, rss, last = measure(app, "loaded", workers)
+            rows.append((f"app, everything loaded, {label}", t, rss))
+            times["app", workers] = t
     finally:
         if os.path.exists(out):
             os.unlink(out)
     per_point, points, kinds = store_bytes_per_point(logdir)
     print(f"{points:,} scalar points ({last.split()[-1]} in the app)")
     for name, t, rss in rows:
-        print(f"  {name:<28} {t:6.1f} s   peak RSS {rss:6.0f} MB")
-    print(f"  app load time / --once --json time: {app_time / json_time:.2f}x (floor 1.5x)")
+        print(f"  {name:<42} {t:6.1f} s   peak RSS {rss:6.0f} MB")
+    for workers in (1, a.workers):
+        ratio = times["app", workers] / times["--once --json", workers]
+        print(
+            f"  app load time / --once --json time, {workers} worker(s): {ratio:.2f}x (floor 1.5x)"
+        )
     print(f"  store: {per_point:.2f} bytes a point (capacity included); series by dtype {kinds}")
 
 

@@ -6,8 +6,12 @@ measurement in a fresh process:
 
 1. a full load with ``Logdir.refresh()``: serial (1 worker) against worker processes (the
    default: one per CPU), and the worker stage alone with a pool of 1 and of 2 processes (how it
-   scales with cores; a pool of 1 also shows what shipping runs between processes costs);
-2. ``tbx-top --once --json`` serial and parallel;
+   scales with cores; a pool of 1 also shows what shipping runs between processes costs); and
+   the stream the headless modes read (``Logdir.each_run()``, summarized as ``--once`` does),
+   serial and with workers, with the CPU seconds of the process the runs are handed to;
+2. the headless modes, serial (``TBX_TOP_WORKERS=1``) and parallel: ``tbx-top --once --json``,
+   ``--export FILE.csv`` and ``--check nan`` (they stream the runs in name order; in parallel,
+   worker processes read ahead);
 3. the app (``tbx-top DIR`` in tmux, 160x48, the pane polled like ``tui_speed.py`` does): time to
    the first chart (braille dots on screen) and until everything is loaded (the status line
    counts every point), serial and parallel.
@@ -76,6 +80,12 @@ def child(kind: str, workers: int, root: str) -> None:
         ld.refresh()
         points = sum(run.point_count() for run in ld.runs.values())
         busiest = time.process_time() - cpu
+    elif kind == "stream":  # what --once --json does: runs streamed in name order, summarized
+        from tbx_tui.headless.summary_stats import collect
+
+        reports = collect(Logdir(root, workers=workers).each_run())
+        points = sum(len(s) for r in reports for s in r.every_scalar.values())
+        busiest = time.process_time() - cpu  # this process (the workers read ahead)
     else:  # the worker stage alone: every run read by a pool of ``workers`` processes
         storage = open_storage(root)
         found = storage.scan(is_event_file).folders
@@ -125,10 +135,15 @@ def tbx_top(workers: int, args: list[str], source: str | None = None) -> list[st
 
 
 def once_json(workers: int, root: str, source: str | None = None) -> float:
+    return headless(workers, [root, "--once", "--json"], source)
+
+
+def headless(workers: int, args: list[str], source: str | None = None) -> float:
+    """Seconds a headless tbx-top takes, start to exit (exit status 1 allowed: --check)."""
     t = time.perf_counter()
-    subprocess.run(
-        tbx_top(workers, [root, "--once", "--json"], source), stdout=subprocess.DEVNULL, check=True
-    )
+    proc = subprocess.run(tbx_top(workers, args, source), stdout=subprocess.DEVNULL)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"tbx-top {args} failed with {proc.returncode}")
     return time.perf_counter() - t
 
 
@@ -187,12 +202,19 @@ def main() -> None:
                     ("load parallel", "load", cores),
                     ("pool 1", "pool", 1),
                     ("pool 2", "pool", 2),
+                    ("stream serial", "stream", 1),
+                    ("stream parallel", "stream", cores),
                 ):
                     wall, cpu = measure(kind, workers, root)
                     note(key, wall)
                     note(f"{key} cpu", cpu)
                 note("once serial", once_json(1, root))
                 note("once parallel", once_json(cores, root))
+                csv = os.path.join(scratch, "export.csv")
+                note("export serial", headless(1, [root, "--export", csv]))
+                note("export parallel", headless(cores, [root, "--export", csv]))
+                note("check serial", headless(1, [root, "--check", "nan"]))
+                note("check parallel", headless(cores, [root, "--check", "nan"]))
                 if baseline:
                     note("once baseline", once_json(1, root, baseline))
                 variants = [(1, "serial", None), (cores, "parallel", None)]
@@ -220,6 +242,18 @@ def main() -> None:
         f"{med['once parallel']:.2f} s: {med['once serial'] / med['once parallel']:.2f}x"
         + (f"; {a.baseline}: {med['once baseline']:.2f} s" if a.baseline else "")
     )
+    print(
+        f"   streamed as the headless modes read (Logdir.each_run + summaries): serial "
+        f"{med['stream serial']:.2f} s, {cores} workers {med['stream parallel']:.2f} s; CPU "
+        f"seconds in the reading process: serial {med['stream serial cpu']:.2f}, with workers "
+        f"{med['stream parallel cpu']:.2f} (the workers read, as the pool of 2 above)"
+    )
+    for mode in ("export", "check"):
+        print(
+            f"   tbx-top --{mode}: serial {med[f'{mode} serial']:.2f} s, parallel "
+            f"{med[f'{mode} parallel']:.2f} s: "
+            f"{med[f'{mode} serial'] / med[f'{mode} parallel']:.2f}x"
+        )
     for label in ("serial", "parallel", "baseline") if a.baseline else ("serial", "parallel"):
         print(
             f"3. app ({label}): first chart {med[f'app first chart {label}']:.2f} s, "

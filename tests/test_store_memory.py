@@ -1,6 +1,7 @@
-"""Memory per point and bounded memory (issue 13): 16 bytes a scalar point in the store, columns
-that widen only when a point needs it (and keep every earlier point exactly), and headless modes
-that hold one run at a time. Real event files, read by the real reader; no timing."""
+"""Memory per point and bounded memory (issue 13): at most 16 bytes a scalar point in the store,
+columns that widen only when a point needs it (and keep every earlier point exactly), and
+headless modes (report, JSON, export, check) that hold a few runs at a time. Real event files,
+read by the real reader; no timing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 
 from tbx_tui.headless import export
+from tbx_tui.headless.check import run_check
 from tbx_tui.headless.report_json import render_json
 from tbx_tui.headless.summary_stats import collect
 from tbx_tui.proto import types_pb2
@@ -75,7 +77,8 @@ def test_tailing_keeps_a_few_percent_of_room_and_copies_seldom(tmp_path):
     ld = Logdir(tmp_path)
     ld.refresh()
     series = ld.runs["run"].scalars["loss"]
-    assert series.nbytes() == 12 * 6000  # settled: exactly the points; steps 0, 1, ... implicit
+    # settled: exactly the points; steps 0, 1, ... implicit, wall times as differences
+    assert series.nbytes() == 6000 * (4 + series.wall_column().deltas.itemsize) <= 12 * 6000
     columns = series.values
     buffers = {id(columns.base)}
     for step in range(6000, 6020):  # tailing: one point a refresh
@@ -94,7 +97,9 @@ def test_evenly_spaced_steps_cost_nothing_until_one_breaks_the_stride(tmp_path, 
     ld = Logdir(tmp_path)
     ld.refresh()
     s = ld.runs["run"].scalars["lr"]
-    assert s.nbytes() == 12 * n and s.steps.tolist() == steps and s.steps.dtype == np.int64
+    walls = s.wall_column().deltas.itemsize  # wall times: differences (four bytes here)
+    assert s.nbytes() == (4 + walls) * n and s.steps.tolist() == steps
+    assert s.steps.dtype == np.int64
     view = runview.take_series(s)
     assert view.last_index() == n - 1 and view.steps.tolist() == steps
     assert s.steps_between(n - 3, n + 5).tolist() == steps[-3:]
@@ -229,11 +234,15 @@ def test_export_and_report_memory_does_not_grow_with_the_logdir(many_runs, tmp_p
         with open(target) as f:
             assert sum(1 for _ in f) == 1 + count * 3 * 3000
         peaks[f"json{count}"] = _peak(lambda p=path: render_json("x", collect(str(p))))
+        peaks[f"check{count}"] = _peak(
+            lambda p=path: run_check(str(p), "nan", None, None, io.StringIO(), io.StringIO())
+        )
     # 4x the points, about the same peak: one run at a time
     # 4x the points (18 more runs: ``grown`` bytes more in a store), about the same peak
     grown = store * 18 // 24
     assert peaks[24] - peaks[6] < grown / 10
     assert peaks["json24"] - peaks["json6"] < grown / 10
+    assert peaks["check24"] - peaks["check6"] < grown / 10
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -294,6 +303,7 @@ def test_a_series_pickles_without_its_spare_room():
         back = pickle.loads(pickle.dumps(s))
         assert back.steps.tolist() == s.steps.tolist()
         assert back.values.tolist() == s.values.tolist() and back.version == s.version
-        assert back.nbytes() == len(s) * (12 if steps[-1] == 14997 else 20) < s.nbytes()
+        # float32 values, one wall time (differences of 0: a byte), steps implicit or int64
+        assert back.nbytes() == len(s) * (5 if steps[-1] == 14997 else 13) < s.nbytes()
         back.append(int(steps[-1]) + 3, 1.8e9, 2.0)  # and it goes on growing
         assert back.steps[-1] == steps[-1] + 3 and len(back) == 5001

@@ -16,6 +16,7 @@ RULES is a comma-separated list:
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 import time
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from tbx_tui.headless.loading import load_for_report
+from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.read import health
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.view import numfmt
@@ -118,12 +119,12 @@ def evaluate(
     now: float,
     tag_re: re.Pattern[str] | None = None,
     run_re: re.Pattern[str] | None = None,
-    unmatched: set[str] | None = None,
+    matched: set[str] | None = None,
 ) -> list[Alert]:
     """The alerts ``rules`` raise over ``runs`` (name -> Run or RunView), by run then rule.
-    Tag rules that matched no tag at all are added to ``unmatched``."""
+    Tag rules that matched a tag are added to ``matched``."""
     alerts: list[Alert] = []
-    matched: set[str] = set()
+    matched = set() if matched is None else matched
     for name, run in runs.items():
         if run_re is not None and run_re.search(name) is None:
             continue
@@ -147,8 +148,6 @@ def evaluate(
                     alert = _threshold(name, tag, run.scalars[tag], rule)
                     if alert is not None:
                         alerts.append(alert)
-    if unmatched is not None:
-        unmatched.update(r.text for r in rules if r.tag_re is not None and r.text not in matched)
     return alerts
 
 
@@ -182,19 +181,30 @@ def run_check(
     except RuleError as exc:
         err.write(f"tbx-top: error: --check: {exc}\n")
         return 2
-    reader = load_for_report(logdir)  # local or a URL; an unreachable store is retried
-    if reader is None:
+    # local or a URL (an unreachable store is retried); a run at a time, read ahead by worker
+    # processes on a big logdir, so memory holds a few runs whatever the logdir's size
+    streamed = stream_for_report(logdir)
+    if streamed is None:
         return 2
+    reader, runs = streamed
+    now = clock()
+    matched: set[str] = set()
+    fired = count = 0
+    try:
+        for run in runs:
+            count += 1
+            for alert in evaluate({run.name: run}, rules, now, tag_re, run_re, matched):
+                out.write(alert.line() + "\n")
+                fired += 1
+    except BrokenPipeError:  # e.g. `tbx-top --check nan | head -1`: an alert fired
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        return 1
     for warning in reader.warnings:
         err.write(f"tbx-top: --check: warning: {safe_text(warning)}\n")
-    runs = reader.runs
-    unmatched: set[str] = set()
-    alerts = evaluate(runs, rules, clock(), tag_re, run_re, unmatched)
-    for alert in alerts:
-        out.write(alert.line() + "\n")
-    for text in sorted(unmatched):
+    for text in sorted({r.text for r in rules if r.tag_re is not None} - matched):
         err.write(f"tbx-top: --check: rule {text!r} matched no tag\n")
-    if not runs:
+    if not count:
         err.write(f"tbx-top: --check: no runs in {safe_text(logdir)}\n")
     out.flush()
-    return 1 if alerts else 0
+    return 1 if fired else 0

@@ -63,7 +63,7 @@ def _chunks(part: Slice) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, b
     s = part.series
     for i in range(part.lo, part.hi, _CHUNK):
         j = min(i + _CHUNK, part.hi)
-        steps, walls, values = s.steps_between(i, j), s.wall_times[i:j], s.values[i:j]
+        steps, walls, values = s.steps_between(i, j), s.walls_between(i, j), s.values[i:j]
         finite = bool(np.isfinite(walls).all() and np.isfinite(values).all())
         yield steps, walls, values, finite
 

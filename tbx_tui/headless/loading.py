@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from tbx_tui.read.logdir import RETRY_FIRST, Logdir, load
+from tbx_tui.read.logdir import RETRY_FIRST, Logdir
 from tbx_tui.read.store import Run
 from tbx_tui.term.sanitize import safe_text
 
@@ -17,22 +17,12 @@ def _cannot_list(path: str, logdir: Logdir) -> None:
         print(f"tbx-top: error: {safe_text(warning)}", file=sys.stderr)
 
 
-def load_for_report(path: str) -> Logdir | None:
-    """The logdir read once (a failing store is retried a few times). When it could not even be
-    listed, the reasons go to stderr and the result is None: the caller exits non-zero rather
-    than report "0 runs"."""
-    logdir = load(path)
-    if logdir.listed:
-        return logdir
-    _cannot_list(path, logdir)
-    return None
-
-
 def stream_for_report(path: str, attempts: int = 2) -> tuple[Logdir, Iterator[Run]] | None:
     """The logdir's runs one at a time (:meth:`Logdir.each_run`: memory for one run, not the
     whole logdir), and the logdir for its warnings and :attr:`~Logdir.ok` once they are all read.
-    A listing that fails is tried ``attempts`` times in all (after 1, 2, 4... s); then, as
-    :func:`load_for_report`, the reasons go to stderr and the result is None."""
+    A listing that fails is tried ``attempts`` times in all (after 1, 2, 4... s); then the
+    reasons go to stderr and the result is None: the caller exits non-zero rather than report
+    "0 runs"."""
     logdir = Logdir(path)
     for i in range(attempts):
         runs = logdir.each_run()

@@ -70,7 +70,7 @@ def scalar_stats(series: ScalarSeries) -> ScalarStats:
         first_step=int(steps.min()),
         last_step=int(steps[i]),
         last_value=float(values[i]),
-        last_wall_time=float(series.wall_times[i]),
+        last_wall_time=float(series.walls_between(i, i + 1)[0]),
         vmin=vmin,
         vmax=vmax,
     )

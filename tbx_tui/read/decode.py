@@ -15,7 +15,6 @@ from google.protobuf.message import DecodeError
 
 from tbx_tui.read.events import apply_event, parse_event, touches_scalars
 from tbx_tui.read.fastdecode import PlainScalars, match_plain_scalars
-from tbx_tui.read.memory import give_back
 from tbx_tui.read.store import BlobRef, Run, ScalarSeries
 
 #: What a well-framed record with lying content raises while it is applied: each is one counted
@@ -26,8 +25,6 @@ FAST_MIN_RECORDS = 256
 #: Records decoded together on the fast path: bounds its temporary arrays (about 130 bytes a
 #: record) whatever the size of the buffer.
 FAST_BATCH = 1 << 15
-#: After decoding a buffer this big, freed pages go back to the OS (see :mod:`.memory`).
-GIVE_BACK_BYTES = 4 << 20
 
 
 def _decode_one(run: Run, view: memoryview, offset: int, length: int, ctx: tuple[str, int, str]):
@@ -98,8 +95,6 @@ def decode_records(
     for lo in range(0, n, FAST_BATCH):
         hi = min(lo + FAST_BATCH, n)
         _decode_fast(run, buf, view, offsets[lo:hi], lengths[lo:hi], ctx)
-    if len(buf) >= GIVE_BACK_BYTES:
-        give_back()  # this buffer's temporaries, and the previous buffer
 
 
 def _decode_fast(

@@ -34,7 +34,8 @@ import numpy as np
 
 from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
-from tbx_tui.read.parallel import Pool, default_workers
+from tbx_tui.read.memory import give_back
+from tbx_tui.read.parallel import Job, Pool, default_workers
 from tbx_tui.read.store import Run, first_version
 from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
 from tbx_tui.tfrecord import record
@@ -43,6 +44,9 @@ from tbx_tui.tfrecord import record
 READ_CHUNK = 16 << 20
 #: From this many new bytes on, framing is vectorised (same results, see fastframe).
 FAST_MIN_BYTES = 64 << 10
+#: After reading and decoding this many bytes at once, freed pages go back to the OS (see
+#: :mod:`tbx_tui.read.memory`): the buffer and its temporaries, once they are let go of.
+GIVE_BACK_BYTES = 4 << 20
 #: Bytes of a file's start, and of the end of what was read, kept to recognise the file later.
 HEAD_BYTES = 64
 TAIL_BYTES = 16
@@ -140,14 +144,16 @@ class Logdir:
         storage: Storage | None = None,
         *,
         workers: int | None = None,
-        parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+        parallel_min_bytes: int | None = None,
     ) -> None:
         self.storage = storage if storage is not None else open_storage(os.fspath(root))
         self.root = self.storage.root
         self.remote = self.storage.remote
         #: Worker processes for first loads (1: read everything here); see tbx_tui.read.parallel.
         self.workers = workers if workers is not None else default_workers()
-        self.parallel_min_bytes = parallel_min_bytes
+        self.parallel_min_bytes = (
+            PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
+        )
         self._pool: Pool | None = None
         #: New runs set aside for the workers, which start when this process has read the
         #: newest run (or its first bytes: the app's first charts must not wait for them).
@@ -159,6 +165,8 @@ class Logdir:
         #: Bytes read so far, and the size of every event file seen (for a progress display).
         self.bytes_read = 0
         self.bytes_seen = 0
+        #: Runs read by worker processes so far (the others were read in this process).
+        self.runs_from_workers = 0
         #: Whether a listing of the logdir has succeeded yet.
         self.listed = False
         #: Logdir warnings, oldest first, each distinct message once.
@@ -321,15 +329,18 @@ class Logdir:
             for series in state.run.scalars.values():
                 series.version = first_version()
             self._runs[name] = state
+            self.runs_from_workers += 1
             self.bytes_read += nbytes
             self._budget -= nbytes
         return changed
 
     def each_run(self) -> Iterator[Run]:
         """Read every run once, in name order, handing each over as soon as its files are read
-        and keeping none of them: memory holds one run at a time, whatever the logdir's size
-        (the headless modes stream with it). A failed listing yields nothing; a store that goes
-        away stops the runs there. Either is a logdir warning and makes :attr:`ok` False."""
+        and keeping none of them: memory holds a few runs at a time, whatever the logdir's size
+        (the headless modes stream with it). A big local logdir is read ahead by worker
+        processes (:meth:`_read_ahead`); the runs are the same. A failed listing yields nothing;
+        a store that goes away stops the runs there. Either is a logdir warning and makes
+        :attr:`ok` False."""
         self._budget = 1 << 62
         self.complete = True
         try:
@@ -341,8 +352,15 @@ class Logdir:
         for path in listing.denied.values():
             self._warn(f"permission denied: {path}")
         found = {run_name(folder): files for folder, files in listing.folders.items()}
+        names = sorted(found)
+        total = sum(info.size for files in found.values() for info in files)
+        if not self.remote and self.workers > 1 and len(names) >= 2:
+            if total >= self.parallel_min_bytes:
+                yield from self._read_ahead(found, names)
+                self._failures = 0
+                return
         try:
-            for name in sorted(found):
+            for name in names:
                 state = RunState(Run(name))
                 if self.remote:
                     self.storage.prefetch(self._planned_reads({name: found[name]}, [name]))
@@ -353,6 +371,52 @@ class Logdir:
             self._failed(exc)
         else:
             self._failures = 0
+
+    def _read_ahead(self, found: dict[str, list[FileInfo]], names: list[str]) -> Iterator[Run]:
+        """:meth:`each_run` with worker processes: each run is read by a worker, handed over in
+        name order; while one is handed over, the next ``2 x workers`` are being read (or wait,
+        read), so memory holds that many runs at most. A run whose worker failed, or all of
+        them where workers cannot start, is read here (a logdir warning says so)."""
+        window = 2 * self.workers
+        jobs = [(name, read_new_run, (self.root, name, found[name])) for name in names]
+        try:
+            pool: Pool | None = Pool(min(self.workers, len(names)), jobs[:window])
+        except Exception as exc:  # noqa: BLE001 - any failure to start means reading here
+            self._warn(f"cannot start worker processes, reading in one: {exc!r}")
+            pool = None
+        try:
+            for i, name in enumerate(names):
+                state = RunState(Run(name))
+                if pool is None:
+                    self._read_run(state, found[name])
+                else:
+                    try:
+                        state, nbytes = pool.result_of(name).result()
+                        self.runs_from_workers += 1
+                        self.bytes_read += nbytes
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker loses no run
+                        self._warn(
+                            f"reading in worker processes failed, read here instead: {exc!r}"
+                        )
+                        self._read_run(state, found[name])
+                    if i + window < len(names):
+                        pool = self._submit(pool, jobs[i + window])
+                self.bytes_seen += sum(fs.size for fs in state.files.values())
+                yield state.run
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _submit(self, pool: Pool, job: Job) -> Pool | None:
+        """Add ``job`` to ``pool``; None where the pool can take no more (a worker died: the
+        runs not read yet are read here, after a logdir warning)."""
+        try:
+            pool.submit(job)
+        except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, or a failed start
+            self._warn(f"reading in worker processes failed, read here instead: {exc!r}")
+            pool.close()
+            return None
+        return pool
 
     def _planned_reads(
         self, found: dict[str, list[FileInfo]], order: list[str]
@@ -470,6 +534,9 @@ class Logdir:
                 self._budget -= len(data)
                 self.bytes_read += len(data)
                 self._consume(run, fs, data)
+                if len(data) >= GIVE_BACK_BYTES:
+                    data = b""
+                    give_back()  # the buffer, its decoding's temporaries, other threads' too
         except (Rewritten, StorageError):
             raise
         except OSError as exc:
@@ -520,17 +587,3 @@ def read_new_run(root: str, name: str, files: list[FileInfo]) -> tuple[RunState,
     state = RunState(Run(name))
     logdir._read_run(state, files)
     return state, logdir.bytes_read
-
-
-def load(root: str, attempts: int = 2) -> Logdir:
-    """A logdir read once, for the headless modes: a failed listing or read is tried again
-    (``attempts`` in all, after 1, 2, 4... s; the store's own client retries each request too);
-    check :attr:`Logdir.ok` afterwards."""
-    logdir = Logdir(root)
-    logdir.refresh(wait=False)
-    for i in range(attempts - 1):
-        if logdir.ok:
-            break
-        time.sleep(RETRY_FIRST * 2**i)
-        logdir.refresh(wait=False)
-    return logdir

@@ -104,8 +104,10 @@ class Pool:
     """Jobs on worker processes, started in the order given; results collected as they finish.
 
     The owner polls :meth:`finished` (without blocking) or :meth:`next_finished` (blocking) and
-    gets ``(key, future)`` pairs; a future holds the job's result or the exception it raised
-    (a worker that died gives ``BrokenProcessPool``), so the owner can fall back per job.
+    gets ``(key, future)`` pairs, or waits for one job with :meth:`result_of` (a stream that
+    hands results over in a fixed order, submitting more as it goes); a future holds the job's
+    result or the exception it raised (a worker that died gives ``BrokenProcessPool``), so the
+    owner can fall back per job.
     """
 
     def __init__(self, workers: int, jobs: Sequence[Job]) -> None:
@@ -113,9 +115,21 @@ class Pool:
         _start_helpers(ctx)
         self._executor = ProcessPoolExecutor(workers, mp_context=ctx)
         self._jobs: dict[Future, Hashable] = {}
-        with _main_module_hidden():  # the workers start on the first submissions
-            for key, fn, args in jobs:
-                self._jobs[self._executor.submit(fn, *args)] = key
+        for job in jobs:
+            self.submit(job)
+
+    def submit(self, job: Job) -> None:
+        """Add a job (after those given so far)."""
+        key, fn, args = job
+        with _main_module_hidden():  # workers start on submissions
+            self._jobs[self._executor.submit(fn, *args)] = key
+
+    def result_of(self, key: Hashable) -> Future:
+        """Wait for the job ``key`` (pending) to be done, and take it."""
+        future = next(f for f, k in self._jobs.items() if k == key)
+        wait([future])
+        del self._jobs[future]
+        return future
 
     @property
     def pending(self) -> set[Hashable]:

@@ -13,33 +13,43 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.steprange import StepRange, top_index
+from tbx_tui.read.compact import Deltas, StepRange, top_index
 from tbx_tui.read.store import KINDS, Run, ScalarSeries
+
+Column = np.ndarray | StepRange | Deltas
+
+
+def _built(column: Column) -> np.ndarray:
+    return column if isinstance(column, np.ndarray) else column.array()
 
 
 @dataclass(frozen=True)
 class SeriesView:
-    """One series as it was: its columns cut at a length. ``step_column`` is an array, or the
-    :class:`~tbx_tui.read.store.StepRange` evenly spaced steps follow (:attr:`steps` builds
-    them on each call)."""
+    """One series as it was: its columns cut at a length, as the store holds them (steps: the
+    :class:`~tbx_tui.read.compact.StepRange` evenly spaced steps follow, or differences; wall
+    times: differences, see :mod:`tbx_tui.read.compact`; plain arrays do too).
+    :attr:`steps` and :attr:`wall_times` build arrays on each call."""
 
-    step_column: np.ndarray | StepRange
-    wall_times: np.ndarray
+    step_column: Column
+    wall_column: Column
     values: np.ndarray
     version: int
 
     @property
     def steps(self) -> np.ndarray:
-        column = self.step_column
-        return column.array() if isinstance(column, StepRange) else column
+        return _built(self.step_column)
+
+    @property
+    def wall_times(self) -> np.ndarray:
+        return _built(self.wall_column)
 
     def __len__(self) -> int:
-        return len(self.wall_times)
+        return len(self.values)
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
         column = self.step_column
-        return column.top_index() if isinstance(column, StepRange) else top_index(column)
+        return top_index(column) if isinstance(column, np.ndarray) else column.top_index()
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,8 @@ class RunView:
 def take_series(series: ScalarSeries) -> SeriesView:
     """A view of ``series`` now: its columns cut at its length (int32 or int64 steps, float32
     or float64 values, as the store holds them; ``float()`` of a value is exact)."""
-    return SeriesView(series.step_column(), series.wall_times, series.values, series.version)
+    columns = (series.step_column(), series.wall_column(), series.values)
+    return SeriesView(*columns, series.version)
 
 
 def take(run: Run, previous: RunView | None = None) -> RunView:

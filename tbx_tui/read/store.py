@@ -1,10 +1,12 @@
 """The in-memory store: what was read from a logdir, run by run, tag by tag.
 
 Scalars are columnar and compact, every value exact: float64 wall times, float32 values, and
-steps that cost nothing while they go up by a fixed stride (most series) or int32 otherwise; 12
-or 16 bytes a point. A column widens, once, when a point needs it: steps to int64 at the first
-step outside int32, values to float64 at the first value that is not a float32 (a TF2
-``DT_DOUBLE`` tensor scalar); the points before are copied over unchanged. Other kinds are few
+steps that cost nothing while they go up by a fixed stride (most series), else the difference of
+each step from the one before in the narrowest integer type that holds them (a byte while steps
+go up by less than 256); 12 to 13 bytes a point for most series, 20 at most. A column widens,
+once, when a point needs it: step differences to a wider type at the first that does not fit,
+values to float64 at the first value that is not a float32 (a TF2 ``DT_DOUBLE`` tensor scalar);
+the points before are copied over unchanged. Other kinds are few
 points per tag and keep one small record per event. Images keep only where their bytes are on disk
 (:class:`BlobRef`), so thousands of images cost little memory.
 
@@ -22,14 +24,24 @@ from typing import Any
 
 import numpy as np
 
-from tbx_tui.read.steprange import StepRange, top_index
-from tbx_tui.read.steprange import fits32 as _fits32
+from tbx_tui.read.compact import (
+    DELTA_TYPES,
+    Deltas,
+    StepRange,
+    delta_type,
+    fits32,
+    float_bits,
+    put_deltas,
+)
 
 _MIN_CAPACITY = 64
 #: Extends of at least this many points grow capacity by half (a first read: few, big batches).
 _BULK = 4096
 _F32_MAX = float(np.finfo(np.float32).max)
 _epochs = itertools.count(1)
+#: What a step column gives back: int32, or int64 once a step needs it.
+_STEP_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+_WALL_TYPE = np.dtype(np.float64)
 
 
 def first_version() -> int:
@@ -57,21 +69,30 @@ def _small_slack(n: int) -> int:
 class ScalarSeries:
     """One scalar tag of one run: steps, wall times and values in arrival order.
 
-    Columns are numpy arrays with room to grow; :attr:`wall_times` and :attr:`values` are views
-    of the first ``len(self)`` entries. Whatever changes later (an append, a widened column, a
-    restart's purge) writes past those views or into new arrays, so a view once taken never
-    changes. Steps that go up (or down) by the same stride every point, as most loggers write
-    them, are kept as a :class:`StepRange` and cost nothing; the first step off the stride turns
-    them into a column. :attr:`steps` is always an array (built on each call while implicit).
+    Values are a numpy column (float32, or float64 once a value is not a float32); wall times a
+    column of differences (:class:`~tbx_tui.read.compact.Deltas`); steps that go up (or down)
+    by the same stride every point, as most loggers write them, a
+    :class:`~tbx_tui.read.compact.StepRange` that costs nothing, and from the first step off
+    the stride a column of differences too. Columns have room to grow. Whatever changes later
+    (an append, a widened column, a restart's purge) writes past the points held or into new
+    arrays, so a view once taken (:meth:`step_column`, :meth:`wall_column`, :attr:`values`)
+    never changes. :attr:`steps` and :attr:`wall_times` build arrays on each call.
     """
 
-    __slots__ = ("_steps", "_range", "_walls", "_values", "_n", "_loose", "version")
+    __slots__ = tuple(
+        "_steps _range _first _last _wide _walls _wall0 _wall1 _values _n _loose version".split()
+    )
 
     def __init__(self) -> None:
-        #: None while the steps are :attr:`_range`'s.
+        #: The differences between steps; None while the steps are :attr:`_range`'s.
         self._steps: np.ndarray | None = None
         self._range = StepRange(0, 0, 0)
-        self._walls = np.empty(_MIN_CAPACITY, dtype=np.float64)
+        #: With a difference column: the first and the last step, and whether one needs int64.
+        self._first = self._last = 0
+        self._wide = False
+        #: The differences between the wall times' bit patterns, and the first and last pattern.
+        self._walls = np.empty(_MIN_CAPACITY, dtype=DELTA_TYPES[0])
+        self._wall0 = self._wall1 = 0
         self._values = np.empty(_MIN_CAPACITY, dtype=np.float32)
         self._n = 0
         #: Whether the capacity beyond ``_n`` was sized for a load (growing by half), not for
@@ -87,30 +108,42 @@ class ScalarSeries:
         n = self._n
         steps = None if self._steps is None else self._steps[:n].copy()
         columns = (steps, self._walls[:n].copy(), self._values[:n].copy())
-        return (*columns, self._range, n, self.version)
+        ends = (self._first, self._last, self._wide, self._wall0, self._wall1)
+        return (*columns, self._range, *ends, n, self.version)
 
     def __setstate__(self, state: tuple) -> None:
-        self._steps, self._walls, self._values, self._range, self._n, self.version = state
+        self._steps, self._walls, self._values, self._range = state[:4]
+        self._first, self._last, self._wide, self._wall0, self._wall1 = state[4:9]
+        self._n, self.version = state[9:]
         self._loose = False
 
     @property
     def steps(self) -> np.ndarray:
-        """int32, or int64 once a step did not fit."""
-        return self._range.array() if self._steps is None else self._steps[: self._n]
+        """int32, or int64 once a step did not fit (built on each call)."""
+        return self.step_column().array()
 
-    def step_column(self) -> np.ndarray | StepRange:
-        """The steps as held: a view of the column, or the :class:`StepRange` they follow."""
-        return self._range if self._steps is None else self._steps[: self._n]
+    def step_column(self) -> StepRange | Deltas:
+        """The steps as held: the :class:`StepRange` they follow, or their differences."""
+        if self._steps is None:
+            return self._range
+        return Deltas(self._first, self._steps[: self._n], _STEP_TYPES[self._wide])
 
     def steps_between(self, lo: int, hi: int) -> np.ndarray:
-        """Steps ``lo:hi`` (built for that part only while implicit)."""
-        if self._steps is None:
-            return self._range.array(lo, hi)
-        return self._steps[lo : min(hi, self._n)]
+        """Steps ``lo:hi`` (built for that part)."""
+        return self.step_column().array(lo, hi)
+
+    def wall_column(self) -> Deltas:
+        """The wall times as held: their differences."""
+        return Deltas(self._wall0, self._walls[: self._n], _WALL_TYPE)
 
     @property
     def wall_times(self) -> np.ndarray:
-        return self._walls[: self._n]
+        """float64, exactly as read (built on each call)."""
+        return self.wall_column().array()
+
+    def walls_between(self, lo: int, hi: int) -> np.ndarray:
+        """Wall times ``lo:hi`` (built for that part)."""
+        return self.wall_column().array(lo, hi)
 
     @property
     def values(self) -> np.ndarray:
@@ -140,12 +173,6 @@ class ScalarSeries:
         else:  # tailing a settled series: a little room, kept
             self._resize(need + _small_slack(need))
 
-    def _widen(self, name: str, dtype: type) -> None:
-        old = getattr(self, name)
-        fresh: np.ndarray = np.empty(len(old), dtype=dtype)
-        fresh[: self._n] = old[: self._n]
-        setattr(self, name, fresh)
-
     def _continues(self, first: int, k: int, stride: int | None) -> StepRange | None:
         """The range the steps become if ``k`` more follow on from ``first`` with ``stride``
         (None for a batch whose own steps are not evenly spaced), or None if they break it."""
@@ -166,11 +193,35 @@ class ScalarSeries:
         ends = (new.first, new.at(new.n - 1), new.stride)
         return new if all(abs(e) < 1 << 62 for e in ends) else None
 
-    def _materialize(self, dtype: type) -> None:
-        """Turn the implicit steps into a column (as long as the others)."""
+    def _materialize(self) -> None:
+        """Turn the implicit steps into a difference column (as long as the others)."""
+        r, n = self._range, self._n
+        dtype = delta_type(min(0, r.stride), max(0, r.stride))
         column: np.ndarray = np.empty(len(self._walls), dtype=dtype)
-        column[: self._n] = self._range.array()
+        column[:n] = r.stride
+        column[:1] = 0
         self._steps = column
+        self._first, self._last = r.first, r.at(max(n - 1, 0))
+        self._wide = not fits32(self._first, self._last)
+
+    def _put(self, steps: np.ndarray | None, wall_times: np.ndarray) -> None:
+        """Write int64 ``steps`` (None: the range holds them) and ``wall_times`` after the
+        points held, into the difference columns."""
+        n = self._n
+        bits = float_bits(wall_times)
+        if n == 0:
+            self._wall1 = self._wall0 = int(bits[0])
+        self._walls = put_deltas(self._walls, n, self._wall1, bits)
+        self._wall1 = int(bits[-1])
+        if steps is None:
+            return
+        assert self._steps is not None
+        if n == 0:
+            self._first = self._last = int(steps[0])
+        self._steps = put_deltas(self._steps, n, self._last, steps)
+        self._last = int(steps[-1])
+        if not self._wide:
+            self._wide = not fits32(int(steps.min()), int(steps.max()))
 
     def append(self, step: int, wall_time: float, value: float) -> None:
         if self._n == len(self._walls):
@@ -181,15 +232,11 @@ class ScalarSeries:
             if follows is not None:
                 self._range = follows
             else:
-                fits = _fits32(step, self._range.first, self._range.at(max(n - 1, 0)))
-                self._materialize(np.int32 if fits else np.int64)
-        if self._steps is not None:
-            if self._steps.dtype == np.int32 and not _fits32(step):
-                self._widen("_steps", np.int64)
-            self._steps[n] = step
+                self._materialize()
+        steps = None if self._steps is None else np.array([step], dtype=np.int64)
+        self._put(steps, np.array([wall_time], dtype=np.float64))
         if self._values.dtype == np.float32 and not is_float32(value):
-            self._widen("_values", np.float64)
-        self._walls[n] = wall_time
+            self._widen_values()
         self._values[n] = value
         self._n = n + 1
         self.version += 1
@@ -200,31 +247,30 @@ class ScalarSeries:
             return
         self._reserve(k)
         n = self._n
+        steps = steps.astype(np.int64, copy=False)
         if self._steps is None:
-            deltas = np.diff(steps.astype(np.int64, copy=False))
+            deltas = np.diff(steps)
             even = k == 1 or bool((deltas == deltas[0]).all())
             stride = (int(deltas[0]) if k > 1 else 0) if even else None
             follows = self._continues(int(steps[0]), k, stride)
             if follows is not None:
                 self._range = follows
             else:
-                r = self._range
-                ends = (int(steps.min()), int(steps.max()), r.first, r.at(max(n - 1, 0)))
-                self._materialize(np.int32 if _fits32(*ends) else np.int64)
-        if self._steps is not None:
-            if self._steps.dtype == np.int32 and steps.dtype.itemsize > 4:
-                if not _fits32(int(steps.min()), int(steps.max())):
-                    self._widen("_steps", np.int64)
-            self._steps[n : n + k] = steps
+                self._materialize()
+        self._put(None if self._steps is None else steps, wall_times)
         if self._values.dtype == np.float32 and values.dtype.itemsize > 4:
             with np.errstate(over="ignore"):
                 narrow = values.astype(np.float32)
             if not np.array_equal(narrow, values, equal_nan=True):
-                self._widen("_values", np.float64)
-        self._walls[n : n + k] = wall_times
+                self._widen_values()
         self._values[n : n + k] = values
         self._n = n + k
         self.version += 1
+
+    def _widen_values(self) -> None:
+        fresh: np.ndarray = np.empty(len(self._values), dtype=np.float64)
+        fresh[: self._n] = self._values[: self._n]
+        self._values = fresh
 
     def settle(self) -> None:
         """Give back the room a load left unused (call when the files are read to their end):
@@ -242,29 +288,35 @@ class ScalarSeries:
         The kept points go to new arrays: views of the old ones (snapshots already handed to
         the UI or a render thread) must never change under their holders.
         """
-        keep = self.steps < step
+        steps = self.steps
+        keep = steps < step
         k = int(keep.sum())
         dropped = self._n - k
         if dropped:
-            if self._steps is None and self._range.stride < 0:
-                self._materialize(self._range.array().dtype.type)
-            if self._steps is None:  # steps going up: the kept ones are the first k
+            walls = self.wall_times[keep]
+            ranged = self._steps is None and self._range.stride >= 0
+            if ranged:  # steps going up: the kept ones are the first k
                 self._range = StepRange(self._range.first, self._range.stride, k)
             cap = k + _small_slack(k)
-            for name in self._columns():
-                column = getattr(self, name)[: self._n]
-                fresh = np.empty(cap, dtype=column.dtype)
-                fresh[:k] = column[keep]
-                setattr(self, name, fresh)
+            values = self._values[: self._n][keep]
+            self._values = np.empty(cap, dtype=values.dtype)
+            self._values[:k] = values
+            self._walls = np.empty(cap, dtype=DELTA_TYPES[0])
+            kept_steps = None
+            if not ranged:  # a new difference column of the kept steps
+                self._wide = steps.dtype == np.int64
+                self._steps = np.empty(cap, dtype=DELTA_TYPES[0])
+                kept_steps = steps[keep].astype(np.int64)
+            self._n = 0
+            if k:
+                self._put(kept_steps, walls)
             self._n = k
             self.version += 1
         return dropped
 
     def last_index(self) -> int:
         """Index of the point at the highest step (the latest written among equal steps)."""
-        if self._steps is None:
-            return self._range.top_index()
-        return top_index(self.steps)
+        return self.step_column().top_index()
 
     def nbytes(self) -> int:
         """Bytes held by the columns, unused capacity included."""

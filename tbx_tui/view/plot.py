@@ -61,9 +61,13 @@ class Prepared:
     dropped: int = 0  # values <= 0 left out of a log scale
 
 
-def x_values(steps: np.ndarray, walls: np.ndarray, x_mode: str) -> np.ndarray:
+def x_values(steps: np.ndarray | None, walls: np.ndarray | None, x_mode: str) -> np.ndarray:
+    """The x of each point: its step, its time since the first point, or its wall time (only
+    the column the mode uses need be given)."""
     if x_mode == "step":
+        assert steps is not None
         return steps.astype(np.float64)
+    assert walls is not None
     if x_mode == "relative":
         return walls - walls.min()
     return walls
@@ -105,7 +109,11 @@ class PreparedCache:
         hit = self._items.get((run, tag))
         if hit is not None and hit[0] == key:
             return hit[1]
-        prepared = prepare(series.steps, series.wall_times, series.values, opts, buckets)
+        # the store builds steps and wall times on each call: build only the one the x axis uses
+        by_step = opts.x_mode == "step"
+        steps = series.steps if by_step else None
+        walls = None if by_step else series.wall_times
+        prepared = prepare(steps, walls, series.values, opts, buckets)
         self._items[(run, tag)] = (key, prepared)
         return prepared
 
