@@ -1,7 +1,7 @@
 """Work kept off the way of the first frame and of keys: the garbage collector paused for the
 start and then kept off what lives as long as the app (its full collections hold the GIL, and so
-the UI thread, while they walk every object), and footer keys that are not restyled twice each
-time the footer is rebuilt."""
+the UI thread, while they walk every object), footer keys that are not restyled twice each
+time the footer is rebuilt, and chart cards that work out their style once a repaint."""
 
 from __future__ import annotations
 
@@ -96,3 +96,30 @@ def test_the_launcher_pauses_the_collector_and_shortens_the_gil_switch(monkeypat
             signal.signal(number, handler)
     assert seen == [(False, launch.SWITCH_INTERVAL)]
     assert gc.isenabled()
+
+
+def test_a_card_works_out_its_style_once_a_repaint(monkeypatch):
+    from tbx_tui.tui.views.card import ChartCard
+    from tests.conftest import settled
+
+    asked: list[int] = []
+    real = DOMNode.rich_style
+
+    def counted(self):
+        asked.append(id(self))
+        return real.fget(self)
+
+    async def go() -> None:
+        app = make_app(f"{CORPUS}/tbx/main")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await loaded(pilot)
+            await settled(pilot)
+            card = app.screen.query(ChartCard).first()
+            monkeypatch.setattr(ChartCard, "rich_style", property(counted))
+            lines = card.render_lines(card.region.reset_offset)
+            assert asked.count(id(card)) == 1 and len(lines) == card.region.height
+            style = real.fget(card)
+            inside = lines[card.region.height // 2]  # (the chart's lines, in the card's style)
+            assert style.bgcolor in {seg.style.bgcolor for seg in inside if seg.style}
+
+    asyncio.run(go())
