@@ -108,25 +108,54 @@ def test_export_csv_is_lossless_and_quotes_hostile_tags(ours):
     )
 
 
-@pytest.mark.parametrize("jsonl", [False, True])
-def test_forked_export_equals_single_process(corpus, monkeypatch, jsonl):
-    from tbx_tui.headless import export
-    from tbx_tui.read.logdir import Logdir
+#: Exports the corpus once in one process and once with forked formatting processes, in a fresh
+#: interpreter (a test worker has threads, and the export forks only a single-threaded process);
+#: prints the forks made and whether the two outputs are equal. argv: corpus, jsonl, hold a thread.
+FORKED_EXPORT = """
+import io, os, sys, threading
+from tbx_tui.headless import export
+from tbx_tui.read.logdir import Logdir
 
-    ld = Logdir(str(corpus))
-    ld.refresh()
-    single, forked = io.BytesIO(), io.BytesIO()
-    export.write_runs(ld.runs.values(), single, jsonl, workers=1)
-    monkeypatch.setattr(export, "PARALLEL_MIN_POINTS", 1)
+forks = []
+os.register_at_fork(after_in_parent=lambda: forks.append(1))
+ld = Logdir(sys.argv[1])
+ld.refresh()
+jsonl = sys.argv[2] == "1"
+single = io.BytesIO()
+export.write_runs(ld.runs.values(), single, jsonl, workers=1)
+release = threading.Event()
+if sys.argv[3] == "1":
+    threading.Thread(target=release.wait).start()
+export.PARALLEL_MIN_POINTS = 1
+with open(os.path.join(sys.argv[1], "out.bin"), "w+b") as f:
+    n = export.write_runs(ld.runs.values(), f, jsonl, workers=3)
+    f.seek(0)
+    same = f.read() == single.getvalue()
+release.set()
+print(len(forks), same, n, single.getvalue().count(b"\\n"))
+"""
 
-    with open(corpus / "out.bin", "w+b") as f:
-        n = export.write_runs(ld.runs.values(), f, jsonl, workers=3)
-        f.seek(0)
-        forked.write(f.read())
-    assert forked.getvalue() == single.getvalue()
-    text = single.getvalue().decode()
-    rows = text.splitlines() if jsonl else list(csv.reader(io.StringIO(text)))[1:]
-    assert n == len(rows) > 1000
+
+@pytest.mark.parametrize(
+    "jsonl, thread", [(False, False), (True, False), (False, True)], ids=["csv", "jsonl", "thread"]
+)
+def test_forked_export_equals_single_process(corpus, jsonl, thread):
+    """Big runs are formatted by forked processes, and the output is the single process's, byte
+    for byte; with another thread alive (reading workers' pools) nothing is forked."""
+    out = subprocess.run(
+        [sys.executable, "-c", FORKED_EXPORT, str(corpus), str(int(jsonl)), str(int(thread))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    forks, same, rows, lines = out.stdout.split()
+    assert same == "True"
+    if thread:
+        assert int(forks) == 0
+    else:
+        assert int(forks) > 0
+    assert int(rows) == int(lines) - (0 if jsonl else 1) > 1000
 
 
 def test_export_to_a_terminal_escapes_names(corpus):

@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -153,6 +154,12 @@ def _workers() -> int:
         return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _can_fork() -> bool:
+    """Whether forking is safe here: only from a single-threaded process (reading workers keep
+    threads of their pool alive, and a forked child may inherit a lock one of them holds)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def _write_forked(groups: list[list[Slice]], rows_of: Rows, out: BinaryIO) -> None:
     """Format ``groups[1:]`` in forked children (into temp files) while this process formats
     ``groups[0]`` straight to ``out``; then append the children's files in order."""
@@ -204,7 +211,7 @@ def write_runs(
             continue
         parts = select_run(run, tag_re)
         rows = sum(p.hi - p.lo for p in parts)
-        if workers > 1 and rows >= PARALLEL_MIN_POINTS and hasattr(os, "fork"):
+        if workers > 1 and rows >= PARALLEL_MIN_POINTS and _can_fork():
             _write_forked(split(parts, workers), rows_of, out)
         else:
             _write_parts(parts, rows_of, out)
