@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -21,6 +22,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs
 
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
+from tbx_tui.tui import collector
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.filterbox import apply_tag_filter
 from tbx_tui.tui.keys import APP_KEYS, SCALAR_ACTIONS, KeyFooter, app_bindings
@@ -89,13 +91,15 @@ class TbxTop(App[int]):
         self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
         self._paint_asked = False
         self._short_tabs = False
+        self._views_tabs: TabbedContent | None = None  # (made in compose)
+        self._collector_thresholds: tuple[int, int, int] | None = None  # (see _start_workers)
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state, id="status")
         with Horizontal(id="main"):
             yield Sidebar(self.state, id="sidebar")
-            with TabbedContent(id="views"):
+            with TabbedContent(id="views") as self._views_tabs:
                 for view in VIEWS:  # the views themselves are mounted once their modules load
                     with TabPane(view.title, id=f"view-{view.id}"):
                         yield Static("loading…", classes="view-loading")
@@ -124,11 +128,16 @@ class TbxTop(App[int]):
             pass  # not the main thread, or no such signal here (Windows)
 
     def _start_workers(self) -> None:
+        """The first frame is painted: the garbage collector runs again (see
+        :mod:`tbx_tui.tui.collector`), then the reading and the views start."""
+        self._collector_thresholds = collector.start()
         self._load()
         self._import_views()
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self._collector_thresholds is not None:
+            collector.stop(self._collector_thresholds)
 
     @work(thread=True, exclusive=True, group="loader")
     def _load(self) -> None:
@@ -255,6 +264,7 @@ class TbxTop(App[int]):
         """Data read and views mounted: the app shows everything from now on."""
         self.state.loaded = True
         self.sync()
+        collector.keep_long_lived()  # the data read, the views
 
     @on(LogdirWarning)
     def _logdir_warning(self, message: LogdirWarning) -> None:
@@ -348,12 +358,19 @@ class TbxTop(App[int]):
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
-        for views in self.screen_stack[0].query("#views").results(TabbedContent):
-            pane = views.active_pane
-            if pane is not None:
-                for view in pane.query(".view"):
-                    return view
-        return None
+        """The view in the tab shown; None while it is not mounted (or the app is going).
+        Asked for every scalar key each time the footer's keys are checked: it looks at the
+        tabs' children only, never searches the screen."""
+        tabs = self._views_tabs
+        if tabs is None or not tabs.is_attached:
+            return None
+        try:
+            pane = tabs.active_pane
+        except NoMatches:  # the tabs have not made their panes yet
+            return None
+        if pane is None:
+            return None
+        return next((child for child in pane.children if child.has_class("view")), None)
 
     def action_help(self) -> None:
         from tbx_tui.tui.help import HelpScreen  # (loaded on first use: not needed to paint)

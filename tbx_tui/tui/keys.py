@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tbx_tui.tui.textual_compat import footer_bindings_ready
+from tbx_tui.tui.textual_compat import footer_bindings_ready, start_footer_key
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,14 @@ class KeyFooter(Footer):
         used = 0
         for widget in super().compose():
             key = getattr(widget, "key_display", None)  # a FooterKey (not exported by Textual)
-            if key is not None and not widget.has_class("-command-palette"):
+            palette = widget.has_class("-command-palette")
+            if key is not None:
+                # A key starts compact (its default) and is made plain by its binding to the
+                # footer once mounted: two restyles of it each time the footer is rebuilt (the
+                # most costly part of a rebuild). It starts as the footer is instead (the
+                # palette's key, bound to nothing, as compact as it stays).
+                start_footer_key(widget, True if palette else self.compact)
+            if key is not None and not palette:
                 used += footer_width(key, getattr(widget, "description", ""))
                 if used > room:
                     continue

@@ -7,8 +7,15 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
+
+#: Seconds a thread holding the GIL runs before it must hand it over to one waiting (Python's
+#: default: 0.005). The UI thread takes the GIL back after every wait for input or output, a
+#: dozen times for one key; while a render thread draws (pure Python: plotext, picture cells),
+#: each of those waited for up to the whole interval.
+SWITCH_INTERVAL = 0.001
 
 
 def run_app(
@@ -19,6 +26,22 @@ def run_app(
     remove_on_hangup: str | None = None,
 ) -> int:
     end_on_signals(remove_on_hangup)
+    from tbx_tui.tui import collector
+
+    collector.pause_for_start()  # until the first frame is painted (see tbx_tui.tui.collector)
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        return _run(logdir, args, tag_re, run_re)
+    finally:
+        collector.ensure_running()
+
+
+def _run(
+    logdir: str,
+    args: argparse.Namespace,
+    tag_re: re.Pattern[str] | None,
+    run_re: re.Pattern[str] | None,
+) -> int:
     from tbx_tui.term.termcaps import ascii_only
     from tbx_tui.term.termgraphics import query_sixel_geometry, resolve, tmux_passthrough
     from tbx_tui.tui.app import create_app

@@ -1,8 +1,9 @@
-"""The two Textual internals tbx-top relies on, each behind one function.
+"""The Textual internals tbx-top relies on, each behind one function.
 
-Textual has no public way to add a line filter to an app, nor to ask a footer whether it has
-built its key widgets yet. :func:`check_textual_internals` says when an upgrade of Textual moved
-them (``tests/test_textual_compat.py`` runs it), so that failure names the library and version
+Textual has no public way to add a line filter to an app, to ask a footer whether it has
+built its key widgets yet, nor to make a footer key (a class it does not export) as compact as
+its footer before it is mounted. :func:`check_textual_internals` says when an upgrade of Textual
+moved them (``tests/test_textual_compat.py`` runs it), so that failure names the library and version
 instead of surfacing as an ``AttributeError`` deep inside a screen update.
 """
 
@@ -13,7 +14,9 @@ import inspect
 from textual.app import App
 from textual.filter import LineFilter
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 def line_filters(app: App) -> list[LineFilter]:
@@ -27,6 +30,13 @@ def footer_bindings_ready(footer: Footer) -> bool:
     return bool(footer._bindings_ready)
 
 
+def start_footer_key(key: Widget, compact: bool) -> None:
+    """Make a footer key (Textual 8: ``FooterKey``, ``compact`` true by default and bound to its
+    footer's) start as ``compact`` as its footer, without its watcher restyling it."""
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
+
+
 def check_textual_internals() -> None:
     """Raise ``RuntimeError`` naming the installed Textual if the internals above moved."""
     problems = []
@@ -34,6 +44,8 @@ def check_textual_internals() -> None:
         problems.append("App._filters (a list of LineFilter) is gone")
     if not isinstance(inspect.getattr_static(Footer, "_bindings_ready", None), Reactive):
         problems.append("Footer._bindings_ready (a reactive bool) is gone")
+    if not isinstance(inspect.getattr_static(FooterKey, "compact", None), Reactive):
+        problems.append("FooterKey.compact (a reactive bool) is gone")
     if problems:
         from importlib.metadata import version  # (email, zipfile: not on the start-up path)
 

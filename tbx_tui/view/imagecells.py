@@ -58,8 +58,18 @@ def fit(img_w: int, img_h: int, cols: int, rows: int, upscale: bool = True) -> t
     return cw, ch
 
 
-def _rgb(pixel: np.ndarray) -> tuple[int, int, int]:
-    return int(pixel[0]), int(pixel[1]), int(pixel[2])
+def _packed(rgb: np.ndarray) -> np.ndarray:
+    """uint8 RGB pixels (..., 3) as one ``0xRRGGBB`` integer each."""
+    rgb = rgb.astype(np.int64)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _unpacked(value: int) -> tuple[int, int, int]:
+    return value >> 16, (value >> 8) & 255, value & 255
+
+
+#: rows, first columns, past-the-end columns, foregrounds, backgrounds (see Cells.run_bounds)
+RunBounds = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
 
 
 @dataclass
@@ -80,27 +90,31 @@ class Cells:
     def height(self) -> int:
         return self.fg.shape[0]
 
+    def run_bounds(self) -> RunBounds:
+        """Every run of equal colours, row by row, as arrays: its row, first and past-the-end
+        column, and its colours packed as ``0xRRGGBB`` (foreground; background or None)."""
+        fg = _packed(self.fg)
+        change = np.ones(fg.shape, dtype=bool)  # every row starts a run
+        change[:, 1:] = fg[:, 1:] != fg[:, :-1]
+        bg = None
+        if self.bg is not None:
+            bg = _packed(self.bg)
+            change[:, 1:] |= bg[:, 1:] != bg[:, :-1]
+        rows, starts = np.nonzero(change)
+        flat = rows * fg.shape[1] + starts
+        # a run ends where the next one starts (the next row's first run, after a row's last one)
+        ends = np.append(flat[1:], fg.size)[: len(flat)] - rows * fg.shape[1]
+        return rows, starts, ends, fg[rows, starts], None if bg is None else bg[rows, starts]
+
     def runs(self) -> Iterator[list[tuple[str, tuple[int, int, int], tuple[int, int, int] | None]]]:
         """Each row as runs of ``(text, fg_rgb, bg_rgb or None)`` with equal colours merged."""
-        for r, text in enumerate(self.chars):
-            fg = self.fg[r]
-            key = fg.astype(np.uint32) @ np.array([65536, 256, 1], dtype=np.uint32)
-            if self.bg is not None:
-                bg = self.bg[r]
-                kb = bg.astype(np.uint32) @ np.array([65536, 256, 1], dtype=np.uint32)
-                change = (np.diff(key) != 0) | (np.diff(kb) != 0)
-            else:
-                bg = None
-                change = np.diff(key) != 0
-            cuts = np.flatnonzero(change) + 1
-            starts = [0, *cuts.tolist()]
-            ends = [*cuts.tolist(), len(text)]
-            row = []
-            for s, e in zip(starts, ends, strict=True):
-                f = _rgb(fg[s])
-                b = _rgb(bg[s]) if bg is not None else None
-                row.append((text[s:e], f, b))
-            yield row
+        rows, starts, ends, fg, bg = self.run_bounds()
+        out: list[list] = [[] for _ in self.chars]
+        backs = [None] * len(fg) if bg is None else [_unpacked(b) for b in bg.tolist()]
+        bounds = zip(rows.tolist(), starts.tolist(), ends.tolist(), fg.tolist(), backs, strict=True)
+        for r, s, e, f, b in bounds:
+            out[r].append((self.chars[r][s:e], _unpacked(f), b))
+        yield from out
 
     def text(self) -> str:
         return "\n".join(self.chars)

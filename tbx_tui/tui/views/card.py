@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -147,6 +148,7 @@ class ChartCard(Widget, can_focus=True):
         self._wanted: tuple | None = None  # the inputs of the frame last asked for
         self._strips: list[Strip] = []
         self._styled: tuple = (None, 0, [])  # (rich style, width, strips in that style)
+        self._line_style: Style | None = None  # (see render_lines)
         self._current: tuple = (None, None)  # (generation, size, cursor), key: current_key()
         self.border_title = Text(safe_text(tag))
 
@@ -306,10 +308,13 @@ class ChartCard(Widget, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self.request()  # only cards on screen get here: the others are not drawn at all
+        # the card's style, worked out once for all its lines (Textual walks the ancestors'
+        # styles for it: a fifth of a card's repaint when asked for line by line)
+        self._line_style = self.rich_style
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        style = self.rich_style
+        style = self._line_style if self._line_style is not None else self.rich_style
         width = self.content_size.width
         if self._styled[:2] != (style, width):  # a focus change restyles, never redraws
             strips = [s.adjust_cell_length(width).apply_style(style) for s in self._strips]

@@ -8,10 +8,9 @@ on a render thread: a big image never holds up a key press.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from PIL import Image
-from rich.color import Color
 from rich.console import Console
 from rich.control import Control
 from rich.segment import ControlType, Segment
@@ -19,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -26,37 +26,12 @@ from tbx_tui.term import termgraphics
 from tbx_tui.tui.render import FramedBody
 from tbx_tui.tui.settings import settings_of
 from tbx_tui.tui.views.entryview import SteppedView
+from tbx_tui.tui.views.imagestrips import Picture, picture
 from tbx_tui.view import imagecells
 
 #: Assumed pixel size of a terminal cell when sizing sixel images.
 CELL_PX = (10, 20)
 _NULL = Style()
-
-
-def cells_text(cells: imagecells.Cells, color: bool) -> Text:
-    """Image cells as Rich Text: half-blocks with fg/bg colours, or coloured (or plain) ASCII."""
-    out = Text(no_wrap=True, end="")
-    for n, row in enumerate(cells.runs()):
-        if n:
-            out.append("\n")
-        for text, fg, bg in row:
-            if not color:
-                out.append(text)
-                continue
-            style = Style(
-                color=Color.from_rgb(*fg), bgcolor=Color.from_rgb(*bg) if bg is not None else None
-            )
-            out.append(text, style=style)
-    return out
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An image as cells: the text, and its lines already rendered to strips (made on the render
-    thread, so that painting a big picture costs the UI thread no style conversions)."""
-
-    text: Text
-    strips: list[Strip]
 
 
 def text_strips(text: Text, console: Console) -> list[Strip]:
@@ -66,17 +41,18 @@ def text_strips(text: Text, console: Console) -> list[Strip]:
     ]
 
 
-def draw_cells(info, width: int, height: int, mode: str, color: bool, console: Console) -> Picture:
+def draw_cells(
+    info, width: int, height: int, mode: str, color: bool, style: Style, console: Console
+) -> Picture:
     """The image of ``info`` as cells of ``mode`` fitting ``width`` x ``height`` (decoded through
-    the bounded cache); runs on a render thread."""
+    the bounded cache), as strips of ``width`` cells in ``style``; runs on a render thread."""
     cells = imagecells.to_cells(imagecells.load_image(info), width, height, mode)
-    text = cells_text(cells, color)
-    return Picture(text, text_strips(text, console))
+    return picture(cells, color, style, width, console)
 
 
 class ImageBody(FramedBody):
     """The selected image as cells (half-blocks or ASCII), decoded and laid out on a render
-    thread; the previous image stays until the new one is ready."""
+    thread, down to the strips painted; the previous image stays until the new one is ready."""
 
     DEFAULT_CSS = "ImageBody { height: 1fr; padding: 0 1; }"
 
@@ -88,36 +64,38 @@ class ImageBody(FramedBody):
 
     def render(self) -> Text:
         """What the body shows (the note, then the picture or why there is none)."""
-        return Text("\n").join(part for part, _ in self._parts())
+        return Text("\n").join(p if isinstance(p, Text) else p.text for p in self._parts())
 
-    def _parts(self) -> list[tuple[Text, list[Strip] | None]]:
+    def _parts(self) -> list[Text | Picture]:
         """The note (if any), then the picture (asked of the render thread when it is not the
-        one drawn) or a line saying why there is none; with the strips of a picture drawn."""
+        one drawn) or a line saying why there is none."""
         info = self.view.image_info()
         width, height = self.content_size.width, self.content_size.height
         note = self.view.note()
         if note and self.view.current is not None:
             height -= 1  # the note goes on the first line, the image under it
         if info is None or width < 1 or height < 1:
-            return [(Text(note, style="dim"), None)]
+            return [Text(note, style="dim")]
         mode, color = self.view.cell_mode, settings_of(self.app).color
-        console = self.app.console
-        key = (info, width, height, mode, color)
-        frame = self.frames.get(key, lambda: draw_cells(info, width, height, mode, color, console))
-        parts: list[tuple[Text, list[Strip] | None]] = []
+        console, style = self.app.console, self.rich_style
+        key = (info, width, height, mode, color, style)
+        frame = self.frames.get(
+            key, lambda: draw_cells(info, width, height, mode, color, style, console)
+        )
+        parts: list[Text | Picture] = []
         if note:
-            parts.append((Text(note, style="yellow"), None))
+            parts.append(Text(note, style="yellow"))
         if frame is None:
-            parts.append((Text("decoding…", style="dim"), None))
+            parts.append(Text("decoding…", style="dim"))
         elif isinstance(frame, Exception):  # a damaged image must not break the view
-            parts.append((Text(f"cannot decode this image: {frame}", style="dim"), None))
+            parts.append(Text(f"cannot decode this image: {frame}", style="dim"))
         else:
-            parts.append((frame.text, frame.strips))
+            parts.append(frame)
         return parts
 
     @staticmethod
-    def _shown_key(parts: list[tuple[Text, list[Strip] | None]]) -> tuple:
-        return tuple(text.plain if strips is None else id(strips) for text, strips in parts)
+    def _shown_key(parts: list[Text | Picture]) -> tuple:
+        return tuple(part.plain if isinstance(part, Text) else id(part) for part in parts)
 
     def request(self) -> None:
         """Ask for the picture of what the view shows now; repaint only when what the body shows
@@ -126,19 +104,41 @@ class ImageBody(FramedBody):
         if self._shown_key(self._parts()) != self._styled[0][:-1]:
             self.refresh()
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters but its ANSI-to-truecolour one: a picture's colours are truecolour
+        already, and that filter would look up each of a photo's thousands of styles on the UI
+        thread at every repaint. The lines of text it does apply to are converted when styled,
+        in :meth:`render_lines`."""
+        return [f for f in super().get_line_filters() if not isinstance(f, ANSIToTruecolor)]
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Painting: the picture's strips as they are (rendered on the render thread)."""
+        """Painting: the picture's strips as they are (made on the render thread)."""
         parts = self._parts()
         style, width = self.rich_style, self.content_size.width
         key = (*self._shown_key(parts), style)
         if self._styled[:2] != (key, width):
-            console = self.app.console
-            lines: list[Strip] = []
-            for text, strips in parts:
-                lines.extend(strips if strips is not None else text_strips(text, console))
-            shown = [s.adjust_cell_length(width).apply_style(style) for s in lines]
+            shown: list[Strip] = []
+            for part in parts:
+                if isinstance(part, Text):
+                    shown.extend(self._text_lines(part, style, width))
+                else:  # (made for another width or style while the body's new one is drawn)
+                    shown.extend(
+                        s if s.cell_length == width else s.adjust_cell_length(width, style)
+                        for s in part.strips
+                    )
             self._styled = (key, width, shown)
         return super().render_lines(crop)
+
+    def _text_lines(self, text: Text, style: Style, width: int) -> list[Strip]:
+        lines = [
+            s.adjust_cell_length(width).apply_style(style)
+            for s in text_strips(text, self.app.console)
+        ]
+        background = self.background_colors[1]
+        for line_filter in super().get_line_filters():
+            if isinstance(line_filter, ANSIToTruecolor):
+                lines = [line.apply_filter(line_filter, background) for line in lines]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         shown = self._styled[2]
