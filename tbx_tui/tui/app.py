@@ -358,7 +358,8 @@ class TbxTop(App[int]):
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
-        """The view in the tab shown; None while it is not mounted (or the app is going).
+        """The view in the tab shown; None until it is mounted, its own widgets with it (or while
+        the app is going).
         Asked for every scalar key each time the footer's keys are checked: it looks at the
         tabs' children only, never searches the screen."""
         tabs = self._views_tabs
@@ -370,7 +371,8 @@ class TbxTop(App[int]):
             return None
         if pane is None:
             return None
-        return next((child for child in pane.children if child.has_class("view")), None)
+        view = next((child for child in pane.children if child.has_class("view")), None)
+        return view if view is not None and view.is_mounted else None
 
     def action_help(self) -> None:
         from tbx_tui.tui.help import HelpScreen  # (loaded on first use: not needed to paint)
