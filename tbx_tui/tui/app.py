@@ -194,6 +194,7 @@ class TbxTop(App[int]):
         pane = self.screen_stack[0].query_one(f"#view-{view_id}", TabPane)  # help may be open
         await pane.query(".view-loading").remove()
         await pane.mount(factory(self.state).add_class("view"))
+        self.screen_stack[0].refresh_bindings()  # the footer's keys follow the view shown
         if self._data_seen:
             self.sync()
         if self._chosen_view == pane.id and self.screen is self.screen_stack[0]:
