@@ -440,3 +440,25 @@ def test_truncate_counts_wide_characters():
     assert truncate("损失损失", 5) == "损失…"
     assert truncate("损失", 4) == "损失"
     assert truncate("abcdef", 5, "...") == "ab..."
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [(["--once"], 1), (["--export", "-"], 0), (["--check", "nan"], 1)],
+    ids=["once", "export", "check"],
+)
+def test_a_reader_gone_before_the_output_ends_it_quietly(args, code):
+    """``tbx-top ... | head`` where head is already gone: no traceback, no second error at exit
+    (``--once``: 1, the report was not all read; ``--export``: 0, the reader had what it wanted;
+    ``--check``: 1, an alert fired)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tbx_tui.cli", str(CORPUS), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == code
+    assert b"Traceback" not in err and b"Exception ignored" not in err

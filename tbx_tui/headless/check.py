@@ -16,7 +16,6 @@ RULES is a comma-separated list:
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
 import time
@@ -24,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tbx_tui.headless.closedpipe import drop_output
 from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.read import health
 from tbx_tui.term.sanitize import safe_text
@@ -197,8 +197,7 @@ def run_check(
                 out.write(alert.line() + "\n")
                 fired += 1
     except BrokenPipeError:  # e.g. `tbx-top --check nan | head -1`: an alert fired
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
+        drop_output(out.fileno())
         return 1
     for warning in reader.warnings:
         err.write(f"tbx-top: --check: warning: {safe_text(warning)}\n")

@@ -29,6 +29,7 @@ from typing import BinaryIO
 import numpy as np
 import orjson
 
+from tbx_tui.headless.closedpipe import drop_output
 from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.read.store import Run, ScalarSeries
 from tbx_tui.term.sanitize import escape_name, safe_text
@@ -238,8 +239,7 @@ def export(
             with open(target, "wb") as f:
                 write_runs(runs, f, jsonl, tag_re, run_re)
     except BrokenPipeError:  # e.g. `| head`: the reader has all it wanted
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        drop_output(sys.stdout.fileno())
         return 0
     except OSError as exc:
         print(f"tbx-top: error: cannot write {target!r}: {exc.strerror or exc}", file=sys.stderr)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from tbx_tui.headless import sections
+from tbx_tui.headless.closedpipe import drop_output
 from tbx_tui.headless.loading import stream_for_report
 from tbx_tui.headless.report_json import render_json, run_json
 from tbx_tui.headless.summary_stats import (
@@ -337,7 +338,6 @@ def report(
         out.write(text + "\n")
         out.flush()
     except BrokenPipeError:  # e.g. `tbx-top --once | head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
+        drop_output(out.fileno())
         return 1
     return 0 if ld.ok else 1
