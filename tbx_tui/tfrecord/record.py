@@ -14,9 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import crc32c as _crc32c
-
-_crc = _crc32c.crc32c
 _HEADER = struct.Struct("<QI")
 _U32 = struct.Struct("<I")
 HEADER_SIZE = 12
@@ -33,6 +30,21 @@ def mask_crc(crc):
     Works on a Python ``int`` and, element-wise, on a numpy ``uint32`` array.
     """
     return (((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF
+
+
+def _load_crc(data: bytes | memoryview) -> int:
+    """The CRC32C of ``data``, from the ``crc32c`` package, imported on this first use: its
+    import reads the installed packages' metadata for its version (about 20 ms, most of it
+    ``importlib.metadata``), which the first read of plain scalars never needs (numpy checks
+    those records, :mod:`tbx_tui.tfrecord.crcvec`). Later calls go straight to the package."""
+    global _crc
+    import crc32c
+
+    _crc = crc32c.crc32c
+    return _crc(data)
+
+
+_crc: Callable[[bytes | memoryview], int] = _load_crc
 
 
 def masked_crc32c(data: bytes | memoryview) -> int:

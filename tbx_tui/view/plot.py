@@ -14,7 +14,6 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib.metadata import version
 
 import numpy as np
 
@@ -208,6 +207,8 @@ def check_plotext_internals() -> None:
     if not callable(getattr(fig, "_subplots", None)):
         missing.append("figure._subplots")
     if missing:
+        from importlib.metadata import version  # only here: its import costs ~10 ms at start
+
         raise RuntimeError(
             f"plotext {version('plotext')} changed internals tbx_tui.view.plot uses: "
             + ", ".join(missing)
