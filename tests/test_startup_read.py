@@ -2,8 +2,8 @@
 refresh of a logdir of plain scalars (what tensorboardX, torch and our writer write) and the
 scalars' drawing. All of it runs under one GIL before the first chart, so modules it does not
 need stay out: ``importlib.metadata`` (the ``crc32c`` package's version look-up, plotext's
-version in an error message) and ``numpy.ma`` (``np.unique``'s first call). Each is checked in a
-fresh interpreter."""
+version in an error message), ``numpy.ma`` (``np.unique``'s first call), Pillow and ``unittest``
+(plotext's image functions and test runner). Each is checked in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tbx_tui import SummaryWriter
 pytestmark = pytest.mark.unit
 
 #: Needed by none of the first read and the first chart of plain scalars.
-KEPT_OUT = ["importlib.metadata", "numpy.ma", "crc32c"]
+KEPT_OUT = ["importlib.metadata", "numpy.ma", "crc32c", "PIL", "unittest"]
 
 
 def run_fresh(code: str) -> dict:
@@ -66,3 +66,29 @@ def test_the_first_read_and_chart_of_plain_scalars_import_nothing_they_do_not_ne
     assert "tbx_tui.read.fastframe" in loaded and "plotext" in loaded
     assert [name for name in KEPT_OUT if name in loaded] == []
 
+
+def test_what_plotext_loads_without_is_the_real_thing_when_asked_for_later():
+    """Pillow, plotext's test runner and its documentation, left out while plotext loads, load
+    as usual afterwards; nothing of the way plotext was loaded stays behind."""
+    out = run_fresh(
+        "meta_path = list(sys.meta_path)\n"
+        "from tbx_tui.view.plotextload import plotext\n"
+        "out['meta_path_kept'] = sys.meta_path == meta_path\n"
+        "out['before'] = [m for m in ('PIL', 'unittest', 'plotext._doc.doc') if m in sys.modules]\n"
+        "from PIL import Image\n"
+        "out['image'] = Image.new('RGB', (2, 1)).size\n"
+        "import plotext._tests.run\n"
+        "out['runner'] = callable(plotext._tests.run.test) and 'unittest' in sys.modules\n"
+        "import plotext._doc.doc\n"
+        "out['docs'] = plotext._doc.doc.docs is not None\n"
+        "out['test'] = callable(plotext.test)\n"
+    )
+    del out["modules"]
+    assert out == {
+        "meta_path_kept": True,
+        "before": [],
+        "image": [2, 1],
+        "runner": True,
+        "docs": True,
+        "test": True,
+    }
