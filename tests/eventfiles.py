@@ -74,5 +74,6 @@ __all__ = [
     "write",
     "append",
     "tensor_pb2",
+    "summary_pb2",
     "types_pb2",
 ]

@@ -2,12 +2,15 @@
 refresh of a logdir of plain scalars (what tensorboardX, torch and our writer write) and the
 scalars' drawing. All of it runs under one GIL before the first chart, so modules it does not
 need stay out: ``importlib.metadata`` (the ``crc32c`` package's version look-up, plotext's
-version in an error message), ``numpy.ma`` (``np.unique``'s first call), Pillow and ``unittest``
+version in an error message), ``numpy.ma`` (``np.unique``'s first call), protobuf (the
+vectorised path reads plain scalars and version events itself), Pillow and ``unittest``
 (plotext's image functions and test runner). Each is checked in a fresh interpreter."""
 
 from __future__ import annotations
 
 import json
+import math
+import struct
 import subprocess
 import sys
 
@@ -15,11 +18,14 @@ import numpy as np
 import pytest
 
 from tbx_tui import SummaryWriter
+from tbx_tui.read import decode, logdir
+from tbx_tui.tfrecord.record import encode_record
+from tests import eventfiles as ef
 
 pytestmark = pytest.mark.unit
 
 #: Needed by none of the first read and the first chart of plain scalars.
-KEPT_OUT = ["importlib.metadata", "numpy.ma", "crc32c", "PIL", "unittest"]
+KEPT_OUT = ["importlib.metadata", "numpy.ma", "crc32c", "google.protobuf", "PIL", "unittest"]
 
 
 def run_fresh(code: str) -> dict:
@@ -36,10 +42,10 @@ def run_fresh(code: str) -> dict:
 def test_the_first_read_and_chart_of_plain_scalars_import_nothing_they_do_not_need(tmp_path):
     rng = np.random.default_rng(3)
     expected = {}
-    for run in ("a", "b/c"):
+    for run, points in (("a", 1000), ("b/c", 200)):  # files of ~100 and ~20 KiB
         with SummaryWriter(str(tmp_path / run)) as writer:
             for tag in ("loss", "accuracy/top-1"):
-                values = rng.normal(size=1000).astype(np.float32)
+                values = rng.normal(size=points).astype(np.float32)
                 for step, value in enumerate(values.tolist()):
                     writer.add_scalar(tag, value, step)
                 expected[f"{run} {tag}"] = values.tolist()
@@ -92,3 +98,66 @@ def test_what_plotext_loads_without_is_the_real_thing_when_asked_for_later():
         "docs": True,
         "test": True,
     }
+
+
+def _version_event(wall: float, version: bytes, step: bytes = b"", tail: bytes = b"") -> bytes:
+    """An event record built byte by byte: wall time, [step varint], a file_version of raw
+    bytes (UTF-8 or not), [more fields]."""
+    payload = b"\x09" + struct.pack("<d", wall) + (b"\x10" + step if step else b"")
+    return encode_record(payload + b"\x1a" + bytes([len(version)]) + version + tail)
+
+
+def _read(path, monkeypatch, fast_bytes: int, fast_records: int) -> dict:
+    monkeypatch.setattr(logdir, "FAST_MIN_BYTES", fast_bytes)
+    monkeypatch.setattr(decode, "FAST_MIN_RECORDS", fast_records)
+    reader = logdir.Logdir(str(path))
+    reader.refresh()
+    return {
+        name: (
+            {
+                tag: (s.steps.tolist(), s.wall_times.tolist(), s.values.tolist())
+                for tag, s in run.scalars.items()
+            },
+            run.last_wall_time,
+            run.warning_messages,
+            run.version > 0,
+        )
+        for name, run in reader.runs.items()
+    }
+
+
+def test_version_events_and_scalars_ending_a_buffer_read_the_same_without_protobuf(
+    tmp_path, monkeypatch
+):
+    """The vectorised path reads file version events (every file's first record) and the plain
+    scalars up to the buffer's last byte itself; what it leaves to protobuf (a version string
+    that is not ASCII, more fields) and everything else come out as record by record."""
+    summary = ef.summary_pb2.Summary(value=[{"tag": "late", "simple_value": 2.0}])  # ASCII bytes
+    summary = summary.SerializeToString()
+    headers = {
+        "plain": _version_event(5.0, b"brain.Event:2"),
+        "step": _version_event(7.5, b"brain.Event:2", step=b"\x03"),
+        "negative step": _version_event(8.0, b"v", step=b"\xff" * 9 + b"\x01"),
+        "empty": _version_event(6.0, b""),
+        "nan": _version_event(math.nan, b"x"),
+        "utf-8": _version_event(3.0e9, "versión".encode()),
+        "not utf-8": _version_event(4.0e9, b"\xff\xfe"),
+        "more fields": _version_event(3.5e9, b"v", tail=b"\x10\x05"),
+        "then a summary": _version_event(
+            1.5e9, b"v", tail=b"\x2a" + bytes([len(summary)]) + summary
+        ),
+        "latest": _version_event(2.5e9, b"brain.Event:2"),
+    }
+    for name, header in headers.items():
+        records = [header, *(ef.scalar("loss", i, i / 3, wall=1.0e9) for i in range(20))]
+        records.insert(7, headers["latest"])  # the latest wall time in the middle of the file
+        records.append(ef.scalar("a", -1, 2.0))  # a short record with a 10-byte step
+        step_only = b"\x09" + struct.pack("<d", 1.0) + b"\x10" + b"\xff" * 9 + b"\x01"
+        records.append(encode_record(step_only))  # the checks would look past the buffer's end
+        ef.write(tmp_path / name.replace(" ", "_") / "events.out.tfevents.1.x", *records)
+    one_by_one = _read(tmp_path, monkeypatch, 1 << 40, 1 << 40)
+    assert one_by_one["not_utf-8"][2] and not one_by_one["plain"][2]  # a warning, none
+    assert one_by_one["utf-8"][1] == 3.0e9 and one_by_one["plain"][1] == 2.5e9
+    assert "late" in one_by_one["then_a_summary"][0]  # the last of a oneof's fields wins
+    assert _read(tmp_path, monkeypatch, 0, 0) == one_by_one
+    assert _read(tmp_path, monkeypatch, 0, decode.FAST_MIN_RECORDS) == one_by_one

@@ -260,6 +260,36 @@ def touches_scalars(event: event_pb2.Event) -> bool:
     return False
 
 
+#: What a well-framed record with lying content raises while it is applied: each is one counted
+#: warning for that record, and reading goes on.
+DAMAGE = (ValueError, TypeError, IndexError, OverflowError, DecodeError)
+
+
+def parse_or_warn(
+    run: Run, view: memoryview, offset: int, length: int, ctx: tuple[str, int, str]
+) -> event_pb2.Event | None:
+    """The event of the record ``view[offset:offset + length]``, or None and a warning on
+    ``run`` if it does not parse; ``ctx`` is (file path, file offset of ``view``, file name)."""
+    _, base, name = ctx
+    try:
+        return parse_event(view[offset : offset + length])
+    except ValueError as exc:
+        run.add_warning(f"{name}: record at byte {base + offset - 12}: {exc}")
+        return None
+
+
+def apply_or_warn(
+    run: Run, event: event_pb2.Event, offset: int, length: int, ctx: tuple[str, int, str]
+) -> None:
+    """:func:`apply_event` for the record at ``offset`` (see :func:`parse_or_warn`); damage
+    found in its content is a warning on ``run``."""
+    path, base, name = ctx
+    try:
+        apply_event(run, event, BlobRef(path, base + offset, length))
+    except DAMAGE as exc:
+        run.add_warning(f"{name}: record at byte {base + offset - 12}: {exc}")
+
+
 def apply_event(run: Run, event: event_pb2.Event, ref: BlobRef) -> None:
     """Apply one parsed event to ``run``. Raises ``ValueError`` on malformed values."""
     wall = event.wall_time

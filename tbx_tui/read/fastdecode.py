@@ -5,8 +5,10 @@ A "plain scalar event" is what tensorboardX, torch and many loggers write for ``
     Event { wall_time: double, [step: varint], summary { value { tag, simple_value } } }
 
 with every length below 128. :func:`match_plain_scalars` recognises such records among many with
-numpy and pulls out tag, step, wall time and value of each in one pass; everything else goes
-through the protobuf decoder, in file order.
+numpy and pulls out tag, step, wall time and value of each in one pass. :func:`match_file_versions`
+does the same for the event that starts every file (``Event { wall_time, [step], file_version }``,
+an ASCII version string), which only tells the time. Everything else goes through the protobuf
+decoder, in file order, so a file of plain scalars is read without it.
 """
 
 from __future__ import annotations
@@ -60,12 +62,14 @@ def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
     """Find and decode the plain scalar events among records ``buf[offsets[i]:+lengths[i]]``.
 
-    Values stay float32, as the file holds them. A record ending in the last 16 bytes of
-    ``buf`` is left to protobuf (the checks below look a few bytes past short payloads).
+    Values stay float32, as the file holds them. The checks look a few bytes past short
+    payloads: where that would run past ``buf``, they read its last byte instead (such a record
+    fails the length checks whatever they read).
     """
     data = np.frombuffer(buf, dtype=np.uint8)
+    last = len(data) - 1
     end = offsets + lengths
-    ok = (lengths >= 20) & (end + 16 <= len(data))
+    ok = lengths >= 20
     ok[ok] = data[offsets[ok]] == 0x09
     idx = np.flatnonzero(ok)
     p = offsets[idx] + 9
@@ -76,14 +80,15 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
     steps = np.where(has_step, steps, np.uint64(0))
     good = ~has_step | (size > 0)
     p = np.where(has_step, p + 1 + size, p)
+    at = [data[np.minimum(p + k, last)] for k in range(6)]
     # summary { value { tag ... simple_value } }: keys 0x2a, 0x0a, 0x0a, one-byte lengths
-    good &= (data[p] == 0x2A) & (data[p + 1] < 0x80) & (p + 2 + data[p + 1] == e)
-    good &= (data[p + 2] == 0x0A) & (data[p + 3] < 0x80) & (data[p + 3] + 2 == data[p + 1])
-    good &= (data[p + 4] == 0x0A) & (data[p + 5] < 0x80)
+    good &= (at[0] == 0x2A) & (at[1] < 0x80) & (p + 2 + at[1] == e)
+    good &= (at[2] == 0x0A) & (at[3] < 0x80) & (at[3] + 2 == at[1])
+    good &= (at[4] == 0x0A) & (at[5] < 0x80)
     tag_at = p + 6
-    tag_len = data[p + 5].astype(np.int64)
+    tag_len = at[5].astype(np.int64)
     q = tag_at + tag_len
-    good &= (q + 5 == e) & (data[np.minimum(q, len(data) - 1)] == 0x15)
+    good &= (q + 5 == e) & (data[np.minimum(q, last)] == 0x15)
     idx, walls, steps, tag_at, tag_len, q = (
         a[good] for a in (idx, walls, steps, tag_at, tag_len, q)
     )
@@ -96,6 +101,31 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
         tag_ids, tags = _intern_tags(data, tag_at[keep], tag_len[keep])
     utf8_tags = cast(list[str], tags)  # the records whose tag is not UTF-8 are out
     return PlainScalars(idx, tag_ids, utf8_tags, steps.view(np.int64), walls, values)
+
+
+def match_file_versions(
+    buf: bytes, offsets: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which records (positions in the batch, ascending) are ``Event { wall_time, [step],
+    file_version }`` with an ASCII version string, and their wall times. Applying such an event
+    changes nothing but the run's last wall time."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    last = len(data) - 1
+    end = offsets + lengths
+    idx = np.flatnonzero(lengths >= 11)  # wall_time key and value, file_version key and length
+    idx = idx[data[offsets[idx]] == 0x09]
+    p = offsets[idx] + 9
+    has_step = data[p] == 0x10
+    _, size = _varints(data, p + 1)
+    good = ~has_step | (size > 0)
+    p = np.where(has_step, p + 1 + size, p)
+    key, length = data[np.minimum(p, last)], data[np.minimum(p + 1, last)]
+    good &= (key == 0x1A) & (length < 0x80) & (p + 2 + length == end[idx])
+    idx, p = idx[good], p[good]
+    # the version string, ASCII (protobuf judges any other: it refuses what is not UTF-8)
+    spans = zip((p + 2).tolist(), end[idx].tolist(), strict=True)
+    idx = idx[np.array([buf[a:b].isascii() for a, b in spans], dtype=bool)]
+    return idx, byte_view(buf, "<f8")[offsets[idx] + 1]
 
 
 def _utf8(raw: bytes) -> str | None:
