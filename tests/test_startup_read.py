@@ -4,7 +4,8 @@ scalars' drawing. All of it runs under one GIL before the first chart, so module
 need stay out: ``importlib.metadata`` (the ``crc32c`` package's version look-up, plotext's
 version in an error message), ``numpy.ma`` (``np.unique``'s first call), protobuf (the
 vectorised path reads plain scalars and version events itself), Pillow and ``unittest``
-(plotext's image functions and test runner). Each is checked in a fresh interpreter."""
+(plotext's image functions and test runner), ``multiprocessing`` (worker processes for big
+logdirs) and ``ctypes.util``. Each is checked in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -25,7 +26,16 @@ from tests import eventfiles as ef
 pytestmark = pytest.mark.unit
 
 #: Needed by none of the first read and the first chart of plain scalars.
-KEPT_OUT = ["importlib.metadata", "numpy.ma", "crc32c", "google.protobuf", "PIL", "unittest"]
+KEPT_OUT = [
+    "importlib.metadata",
+    "numpy.ma",
+    "crc32c",
+    "google.protobuf",
+    "PIL",
+    "unittest",
+    "multiprocessing",  # (worker processes read big logdirs)
+    "ctypes.util",  # (finding the C library by name runs ldconfig)
+]
 
 
 def run_fresh(code: str) -> dict:

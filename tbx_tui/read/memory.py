@@ -8,7 +8,6 @@ MB over a big logdir. glibc's ``malloc_trim`` returns every free page; elsewhere
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from collections.abc import Callable
 
@@ -17,8 +16,9 @@ def _load_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim  # glibc only (musl has none)
+        # the symbols already loaded, the C library's among them (finding its file by name,
+        # ctypes.util.find_library, would run ldconfig in a subprocess: ~3 ms at every start)
+        return ctypes.CDLL(None).malloc_trim  # glibc only (musl has none)
     except (OSError, AttributeError):
         return None
 
