@@ -44,25 +44,40 @@ _WRITE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 
 
 class Watcher:
-    """Wakes the loader: watchdog notifications when available, else a timer."""
+    """Wakes the loader: watchdog notifications when available, else a timer.
+
+    Watching begins with :meth:`start`, which the loader calls once the first charts are drawn:
+    importing watchdog and watching every folder (its threads walk the logdir) costs ~15 ms of
+    CPU, all of it under the GIL that reading and drawing the first charts need. Until then it
+    polls, and ``mode`` already says what it will do.
+    """
 
     def __init__(self, path: str, poll: float | None, remote: bool = False) -> None:
+        self.path = path
         self.wake = threading.Event()
         self.observer: BaseObserver | None = None
+        #: Whether :meth:`start` has watchdog to start.
+        self.pending = poll is None and not remote
         if remote:  # object stores send no notifications, and every listing is a request
             self.interval = poll if poll is not None else REMOTE_POLL
             self.mode = f"polling {self.interval:g}s (remote)"
             return
         self.interval = poll if poll is not None else DEFAULT_POLL
-        self.mode = f"polling {self.interval:g}s"
-        if poll is None:
-            self._start_watchdog(path)
+        self.mode = "watching" if self.pending else f"polling {self.interval:g}s"
+
+    def start(self) -> None:
+        """Start watching, if it is to watch (once). Writes made before are not notified: the
+        caller reads once more."""
+        if self.pending:
+            self.pending = False
+            self._start_watchdog(self.path)
 
     def _start_watchdog(self, path: str) -> None:
         try:
             from watchdog.events import FileSystemEventHandler
             from watchdog.observers import Observer
         except ImportError:  # pragma: no cover
+            self.mode = f"polling {self.interval:g}s"
             return
         wake = self.wake
 
@@ -148,9 +163,15 @@ def load_loop(
                         for name, run in runs.items()
                     }
                     post(DataChanged(dict(views), set(unsent), watcher.mode, first, progress))
-                    if first and not logdir.complete and first_charts is not None:
-                        _wait_for(first_charts, stop)
+                    if first and first_charts is not None:
+                        _wait_for(first_charts, stop)  # reading on or watching would compete
                     first, unsent, posted_at = False, set(), time.monotonic()
+                if watcher.pending and not first:
+                    mode = watcher.mode
+                    watcher.start()
+                    watcher.wake.set()  # read once more: writes made before watching began
+                    if watcher.mode != mode:  # watching failed: say so
+                        post(DataChanged(dict(views), set(), watcher.mode, False, progress))
                 last_error = ""
             except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
                 error = f"{type(exc).__name__}: {exc}"
