@@ -30,3 +30,16 @@ def test_numpy_paths_agree_with_one_at_a_time():
         starts = np.array([0, 3, 100, 200 - n])
         got = crcvec.crc32c_at(crcvec.byte_view(buf, "u1"), crcvec.byte_view(buf, "<u2"), starts, n)
         assert got.tolist() == [record.masked_crc32c(buf[s : s + n]) for s in starts]
+
+
+def test_runs_at_offsets_agree_looked_up_one_byte_or_two_at_a_time(monkeypatch):
+    """crc32c_at's two ways (bytes one by one for fewer runs, in pairs from PAIRS_FROM runs)."""
+    rng = np.random.default_rng(11)
+    buf = bytes(rng.integers(0, 256, size=300, dtype=np.uint8))
+    u8, u16 = crcvec.byte_view(buf, "u1"), crcvec.byte_view(buf, "<u2")
+    for n in (1, 2, 8, 33, 50):
+        starts = np.array([0, 1, 7, 150, 300 - n])
+        expected = [record.masked_crc32c(buf[s : s + n]) for s in starts]
+        for pairs_from in (0, len(starts), len(starts) + 1):
+            monkeypatch.setattr(crcvec, "PAIRS_FROM", pairs_from)
+            assert crcvec.crc32c_at(u8, u16, starts, n).tolist() == expected

@@ -78,9 +78,21 @@ def byte_view(buf: bytes, dtype: str) -> np.ndarray:
     return np.ndarray((n,), dtype=dtype, buffer=buf, offset=0, strides=(1,))
 
 
+#: From this many runs at once, :func:`crc32c_at` looks bytes up in pairs (65,536-entry tables,
+#: half the passes); below, one by one (256-entry tables, which stay in the CPU's cache and cost
+#: nothing to build). Measured on 50-byte runs: 4,000 runs 1.4 ms in pairs (plus ~0.17 ms to build
+#: each table on first use) vs 0.7 ms one by one; 131,072 runs 21.2 vs 20.3 ms; 300,000 runs 54
+#: vs 81 ms.
+PAIRS_FROM = 1 << 17
+
+
 def crc32c_at(u8: np.ndarray, u16: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
     """Masked CRC32C of the ``length`` bytes at each of ``starts``, as uint32."""
     crc = np.full(len(starts), _POSITIONS.init(length), dtype=np.uint32)
+    if len(starts) < PAIRS_FROM:
+        for j in range(length):
+            crc ^= _POSITIONS.byte(length - 1 - j)[u8[starts + j]]
+        return _mask(crc ^ _ALL_ONES)
     j = 0
     if length % 2:
         crc ^= _POSITIONS.byte(length - 1)[u8[starts]]
