@@ -70,8 +70,9 @@ def child(kind: str, workers: int, root: str) -> None:
     process (this one when serial, the busiest worker for a pool) and the points read."""
     import scale_speed  # the jobs must be importable by the workers: not from __main__
 
-    from tbx_tui.read.logdir import Logdir, is_event_file
+    from tbx_tui.read.logdir import Logdir
     from tbx_tui.read.parallel import Pool
+    from tbx_tui.read.runnames import is_event_file
     from tbx_tui.storage.files import open_storage
 
     t, cpu = time.perf_counter(), time.process_time()

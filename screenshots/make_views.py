@@ -11,9 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from textual.widgets import TabbedContent
-
 from tbx_tui.tui.app import create_app
+from tbx_tui.tui.viewarea import ViewArea
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "tests" / "data" / "corpus"
@@ -38,7 +37,7 @@ async def shoot(root: Path, name: str, folder: str, view: str, images: str, keys
             if app.state.loaded:
                 break
             await pilot.pause(0.05)
-        app.query_one("#views", TabbedContent).active = f"view-{view}"
+        app.query_one("#views", ViewArea).active = f"view-{view}"
         await pilot.pause()
         app.query_one(f"#view-{view} .view").focus()
         await pilot.pause()

@@ -86,6 +86,10 @@ def logdir_problem(logdir: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # tbx-top does no linear algebra: one BLAS thread. OpenBLAS starts a thread per core when
+    # numpy is imported, and they spin for work: numpy's import took 100 ms instead of 50 on 2
+    # busy cores, on the way to the app's first chart. A value the user set is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     tag_re = _compile(parser, "--filter", args.filter)

@@ -32,6 +32,8 @@ def test_messages_are_dataclasses_with_the_handler_names_the_widgets_define():
         "ZoomRequested",
         "ChartDrawn",
         "FrameReady",
+        "TabPicked",
+        "ViewShown",
     }
     assert all(dataclasses.is_dataclass(cls) for cls in classes.values())
     assert messages.ChartDrawn.handler_name == "on_chart_drawn"  # ChartCard.on_chart_drawn

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 
 import pytest
-from textual.widgets import TabbedContent
 
 from tbx_tui.cli import build_parser
 from tbx_tui.headless.report import style_for
@@ -15,6 +14,7 @@ from tbx_tui.term.textwidth import cell_width
 from tbx_tui.tui.asciifilter import AsciiFilter
 from tbx_tui.tui.help import HelpScreen
 from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.viewarea import ViewArea
 from tbx_tui.tui.views.registry import VIEWS
 from tbx_tui.tui.views.scalars import ChartCard
 from tests.conftest import loaded, make_app, screen_text, settled, wait_for
@@ -78,7 +78,7 @@ async def visit_everything(pilot) -> list[str]:
     app = pilot.app
     await loaded(pilot)
     screens = [screen_text(app)]
-    tabs = app.query_one("#views", TabbedContent)
+    tabs = app.query_one("#views", ViewArea)
     for key in "234561":
         await pilot.press(key)
         view = f"view-{VIEWS[int(key) - 1].id}"

@@ -14,11 +14,11 @@ import time
 
 import pytest
 from rich.style import Style
-from textual.widgets import TabbedContent
 
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui.app import create_app
 from tbx_tui.tui.sidebar import RunTree, Sidebar
+from tbx_tui.tui.viewarea import ViewArea, pane_id
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.registry import VIEWS
 from tests.conftest import CORPUS as CORPUS_PATH
@@ -35,8 +35,8 @@ def run(coro) -> None:
 
 
 def tab_labels(app) -> list[str]:
-    tabs = app.query_one("#views", TabbedContent)
-    return [str(tabs.get_tab(f"view-{v.id}").label) for v in VIEWS]
+    area = app.query_one("#views", ViewArea)
+    return [area.title(pane_id(v)) for v in VIEWS]
 
 
 def test_header_clock_is_the_newest_data_time(monkeypatch):

@@ -6,8 +6,9 @@ import asyncio
 import functools
 
 import pytest
-from textual.widgets import DataTable, Markdown, TabbedContent
+from textual.widgets import DataTable, Markdown
 
+from tbx_tui.tui.viewarea import ViewArea
 from tbx_tui.tui.views.histograms import HistogramBody, HistogramView
 from tbx_tui.tui.views.hparams import HParamsView
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
@@ -258,7 +259,7 @@ def test_views_in_the_app(corpus, folder, expect):
             for view, needle in expect.items():
                 await pilot.press(number[view])  # the number keys switch views
                 await pilot.pause()
-                assert app.query_one("#views", TabbedContent).active == f"view-{view}"
+                assert app.query_one("#views", ViewArea).active == f"view-{view}"
                 assert app.focused is not None
                 assert f"view-{view}" in [w.id for w in app.focused.ancestors_with_self]
                 before = await steady_screen(pilot)

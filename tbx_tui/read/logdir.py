@@ -36,6 +36,7 @@ from tbx_tui.read import fastframe
 from tbx_tui.read.decode import decode_records
 from tbx_tui.read.memory import give_back
 from tbx_tui.read.parallel import Job, Pool, default_workers
+from tbx_tui.read.runnames import is_event_file, run_name
 from tbx_tui.read.store import Run, first_version
 from tbx_tui.storage.files import FileInfo, Storage, StorageError, open_storage
 from tbx_tui.tfrecord import record
@@ -64,16 +65,6 @@ MAX_WARNINGS = 100
 #: bytes together: below it, starting the workers (0.3-0.5 s here) costs more than it saves
 #: (serial reading does about 100 MB/s of scalar events on one core).
 PARALLEL_MIN_BYTES = 64 << 20
-
-
-def is_event_file(name: str) -> bool:
-    """Event files: ``tfevents`` in the name; not profiler stubs, not dot-files (rsync temps)."""
-    return "tfevents" in name and not name.endswith(".profile-empty") and not name.startswith(".")
-
-
-def run_name(folder: str) -> str:
-    """The run name of a folder given relative to the logdir with ``/`` ("" is the logdir)."""
-    return folder or "."
 
 
 def _under(name: str, folder: str) -> bool:

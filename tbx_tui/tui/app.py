@@ -14,12 +14,12 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.css.query import NoMatches
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Input, Static
 
+from tbx_tui.read.runnames import quick_run_names
 from tbx_tui.term import termcaps, termgraphics
 from tbx_tui.term.sanitize import safe_text
 from tbx_tui.tui import collector
@@ -31,6 +31,7 @@ from tbx_tui.tui.messages import (
     LoadFailed,
     LogdirWarning,
     RunsToggled,
+    ViewShown,
     ZoomRequested,
 )
 from tbx_tui.tui.settings import AppSettings
@@ -38,7 +39,8 @@ from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
 from tbx_tui.tui.textual_compat import line_filters
-from tbx_tui.tui.views.registry import VIEWS, SyncedView
+from tbx_tui.tui.viewarea import ViewArea, ViewTabs, pane_id
+from tbx_tui.tui.views.registry import VIEWS, SyncedView, View
 
 MIN_WIDTH, MIN_HEIGHT = 50, 14
 #: Seconds the views other than the first tab wait for the first charts (drawn and painted)
@@ -91,7 +93,7 @@ class TbxTop(App[int]):
         self._chosen_view: str | None = None  # the pane a view key (1-7) showed last
         self._paint_asked = False
         self._short_tabs = False
-        self._views_tabs: TabbedContent | None = None  # (made in compose)
+        self._view_area: ViewArea | None = None  # (made in compose)
         self._collector_thresholds: tuple[int, int, int] | None = None  # (see _start_workers)
 
     # layout --------------------------------------------------------------------------------
@@ -99,19 +101,18 @@ class TbxTop(App[int]):
         yield StatusBar(self.state, id="status")
         with Horizontal(id="main"):
             yield Sidebar(self.state, id="sidebar")
-            with TabbedContent(id="views") as self._views_tabs:
-                for view in VIEWS:  # the views themselves are mounted once their modules load
-                    with TabPane(view.title, id=f"view-{view.id}"):
-                        yield Static("loading…", classes="view-loading")
+            # the views are mounted in it once their modules load
+            self._view_area = ViewArea(VIEWS, id="views")
+            yield self._view_area
         yield Static(id="too-small")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.settings.ascii, "-ascii")
         self.set_interval(1.0, self._tick)
-        for tabs in self.query(Tabs):  # tab goes sidebar -> cards; the mouse still picks tabs
-            tabs.can_focus = False
-        self.query_one(RunTree).focus()
+        tree = self.query_one(RunTree)
+        tree.preview(quick_run_names(self.logdir))  # (the reader has not loaded yet)
+        tree.focus()
         self.check_size()
         self._exit_on_sigterm()
         # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
@@ -158,7 +159,7 @@ class TbxTop(App[int]):
         (scalars) first: its charts show while the other views still load."""
         first, *others = VIEWS
         # (call_from_thread awaits a coroutine; its typing cannot say so: hence the ignores)
-        self.call_from_thread(self._mount_view, first.id, first.load())  # type: ignore[arg-type]
+        self.call_from_thread(self._mount_view, first, first.load())  # type: ignore[arg-type]
         # the other views wait (at most FIRST_CHARTS_WAIT) for the first charts: their imports
         # (Markdown, PIL, ...) would compete with the reader and the chart drawing
         deadline = time.monotonic() + FIRST_CHARTS_WAIT
@@ -167,7 +168,7 @@ class TbxTop(App[int]):
                 break
             time.sleep(0.02)
         for view in others:
-            self.call_from_thread(self._mount_view, view.id, view.load())  # type: ignore[arg-type]
+            self.call_from_thread(self._mount_view, view, view.load())  # type: ignore[arg-type]
         from tbx_tui.tui import zoom  # noqa: F401  (ready for the first zoom)
 
         self.call_from_thread(self._views_mounted)
@@ -178,8 +179,8 @@ class TbxTop(App[int]):
         if self._data_seen and not self.state.scalar_tags():
             return True
         main = self.screen_stack[0]
-        tabs = main.query_one("#views", TabbedContent)
-        if self.screen is not main or tabs.active != f"view-{VIEWS[0].id}":
+        area = main.query_one("#views", ViewArea)
+        if self.screen is not main or area.active != pane_id(VIEWS[0]):
             return True
         cards = [c for c in main.query("ChartCard") if main.can_view_partial(c)]
         if not cards or not all(getattr(c, "drawn", True) for c in cards):
@@ -189,17 +190,16 @@ class TbxTop(App[int]):
             self.call_after_refresh(self._charts_painted.set)
         return self._charts_painted.is_set()
 
-    async def _mount_view(self, view_id: str, factory: Callable[[ViewState], Widget]) -> None:
-        """Put the view in its tab (replacing "loading…"), then give it the data if any."""
-        pane = self.screen_stack[0].query_one(f"#view-{view_id}", TabPane)  # help may be open
-        await pane.query(".view-loading").remove()
-        await pane.mount(factory(self.state).add_class("view"))
+    async def _mount_view(self, view: View, factory: Callable[[ViewState], Widget]) -> None:
+        """Put the view in its pane (the tab stops saying "loading…"), then give it the data if
+        any."""
+        area = self.screen_stack[0].query_one("#views", ViewArea)  # help may be open
+        pane = await area.add_view(view, factory(self.state).add_class("view"))
         self.screen_stack[0].refresh_bindings()  # the footer's keys follow the view shown
         if self._data_seen:
             self.sync()
         if self._chosen_view == pane.id and self.screen is self.screen_stack[0]:
-            tabs = self.screen.query_one("#views", TabbedContent)
-            if tabs.active == pane.id:  # chosen with its key before it was there: keys go to it
+            if area.active == pane.id:  # chosen with its key before it was there: keys go to it
                 self.call_after_refresh(self._focus_active_view)
 
     def _views_mounted(self) -> None:
@@ -216,10 +216,10 @@ class TbxTop(App[int]):
         if early:
             main.set_focus(early.first())
             return
-        tabs = main.query_one("#views", TabbedContent)
+        area = main.query_one("#views", ViewArea)
         box = Input(placeholder="tag regex", id="early-tag-filter")
         # awaited: the keys typed right after `/` are handled once the box has the focus
-        await main.query_one(f"#{tabs.active}", TabPane).mount(box, before=0)
+        await area.mount(box, after=area.query_one(ViewTabs))
         main.set_focus(box)  # at once (``focus()`` waits a turn of the loop)
 
     @on(Input.Changed, "#early-tag-filter")
@@ -318,7 +318,7 @@ class TbxTop(App[int]):
                 if isinstance(view, SyncedView):
                     view.sync()
 
-    @on(TabbedContent.TabActivated, "#views")
+    @on(ViewShown)
     def _view_shown(self) -> None:
         """A view shown again catches up with filters changed in another one meanwhile."""
         if self.screen_stack:  # the footer shows this view's keys
@@ -353,9 +353,7 @@ class TbxTop(App[int]):
         if short == self._short_tabs:
             return
         self._short_tabs = short
-        tabs = self.screen_stack[0].query_one("#views", TabbedContent)
-        for view in VIEWS:
-            tabs.get_tab(f"view-{view.id}").label = view.short if short else view.title
+        self.screen_stack[0].query_one("#views", ViewArea).set_short_titles(short)
 
     # actions -------------------------------------------------------------------------------
     def _main_view(self):
@@ -363,13 +361,10 @@ class TbxTop(App[int]):
         the app is going).
         Asked for every scalar key each time the footer's keys are checked: it looks at the
         tabs' children only, never searches the screen."""
-        tabs = self._views_tabs
-        if tabs is None or not tabs.is_attached:
+        area = self._view_area
+        if area is None or not area.is_attached:
             return None
-        try:
-            pane = tabs.active_pane
-        except NoMatches:  # the tabs have not made their panes yet
-            return None
+        pane = area.active_pane
         if pane is None:
             return None
         view = next((child for child in pane.children if child.has_class("view")), None)
@@ -425,13 +420,11 @@ class TbxTop(App[int]):
         """Switch the main area to view ``index`` of VIEWS and give it the keyboard."""
         if self.screen is not self.screen_stack[0] or not 0 <= index < len(VIEWS):
             return
-        tabs = self.query_one("#views", TabbedContent)
-        target = f"view-{VIEWS[index].id}"
-        if tabs.active != target and self.focused is not None and tabs in self.focused.ancestors:
-            # focus left in the pane being hidden would pull its tab back (Textual activates the
-            # pane of a focused descendant): let go of it first
-            self.screen.set_focus(None)
-        tabs.active = target
+        area = self.query_one("#views", ViewArea)
+        target = pane_id(VIEWS[index])
+        if area.active != target and self.focused is not None and area in self.focused.ancestors:
+            self.screen.set_focus(None)  # the keyboard never stays in a hidden pane
+        area.active = target
         self._chosen_view = target  # (not mounted yet: it gets the keyboard once it is)
         self.call_after_refresh(self._focus_active_view)
 

@@ -88,3 +88,15 @@ class FrameReady(Message):
 
     key: Hashable
     frame: Any
+
+
+@dataclass
+class TabPicked(Message):
+    """A tab of the views' tab bar was clicked: its view is to be shown (``pane``: its pane id)."""
+
+    pane: str
+
+
+@dataclass
+class ViewShown(Message):
+    """The main area shows another view (picked with its key or its tab)."""

@@ -44,6 +44,8 @@ class RunTree(Tree[str]):
         self._by_path: dict[str, TreeNode[str]] = {}
         #: Folders the user collapsed: they stay collapsed when the tree is rebuilt.
         self._collapsed: set[str] = set()
+        #: Until the reader has listed the logdir: the runs a quick look found (see preview).
+        self._preview: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
         settings = settings_of(self.app)
@@ -54,9 +56,21 @@ class RunTree(Tree[str]):
             self.ICON_NODE_EXPANDED = settings.glyphs.expanded
 
     # structure -----------------------------------------------------------------------------
+    def preview(self, names: list[str]) -> None:
+        """Before the reader has listed the logdir: show the runs a quick look found (see
+        :func:`tbx_tui.read.runnames.quick_run_names`), so that the first frame lists them."""
+        if not self.state.runs and not self.state.loaded:
+            self._preview = tuple(names)
+            self.sync()
+
     def sync(self) -> None:
         """Rebuild the tree when the listed runs changed, else only relabel."""
-        listed = tuple(self.state.listed_runs())
+        if self.state.runs or self.state.loaded:
+            self._preview = ()  # the reader's listing from now on
+        if self._preview:
+            listed = tuple(name for name in self._preview if self.state.run_matches(name))
+        else:
+            listed = tuple(self.state.listed_runs())
         if listed != self._shape:
             self._rebuild(listed)
         self.relabel()
@@ -122,6 +136,10 @@ class RunTree(Tree[str]):
         name = safe_text(path.rsplit("/", 1)[-1])
         run = self.state.runs.get(path)
         text = Text()
+        if run is None and path in self._preview:  # a run not read yet
+            text.append(settings_of(self.app).glyphs.bullet + " ", style="dim")
+            text.append(name)
+            return text
         if run is None:  # a folder only
             runs = self._runs_under(path)
             all_hidden = runs and all(r in self.state.hidden for r in runs)
