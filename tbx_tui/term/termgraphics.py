@@ -153,11 +153,26 @@ def tmux_passthrough(env: Mapping[str, str] | None = None) -> bool | None:
     return out.stdout.strip() not in ("0", "off")  # "" is a tmux without the option
 
 
+#: What was typed before the terminal's answers came (keys share the input with them): read
+#: while asking, so kept here for the app to take as typed keys (see :func:`take_typed_ahead`).
+_typed_ahead: list[str] = []
+#: The answers the queries here get (DA1 ``CSI ? ... c``, XTSMGRAPHICS ``CSI ? 2 ; ... S``).
+_ANSWER = re.compile(r"\x1b\[\?[0-9;]*[cS]")
+
+
+def take_typed_ahead() -> str:
+    """What the user typed before the app started that asking the terminal read (``q`` or
+    ``/loss`` typed as soon as the command was entered); it is handed over once."""
+    typed = "".join(_typed_ahead)
+    _typed_ahead.clear()
+    return typed
+
+
 def _ask(query: str, timeout: float = 0.15) -> str | None:
     """Write ``query`` followed by a primary device attributes request and return everything the
     terminal answers up to the end of that DA1 reply (every terminal answers DA1, so a query it
     ignores costs no timeout), or None when stdin/stdout is not a TTY or nothing answers within
-    ``timeout`` seconds (POSIX only)."""
+    ``timeout`` seconds (POSIX only). Keys typed meanwhile go to :func:`take_typed_ahead`."""
     try:
         import select
         import termios
@@ -183,7 +198,8 @@ def _ask(query: str, timeout: float = 0.15) -> str | None:
             reply += os.read(fd, 64)
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, old)
-    text = reply.decode("ascii", "replace")
+    text = reply.decode("utf-8", "replace")
+    _typed_ahead.append(_ANSWER.sub("", text))
     return text if _DA1_END.search(reply) else None
 
 

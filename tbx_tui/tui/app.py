@@ -38,7 +38,7 @@ from tbx_tui.tui.settings import AppSettings
 from tbx_tui.tui.sidebar import RunTree, Sidebar
 from tbx_tui.tui.state import SMOOTHING_STEP, ViewState
 from tbx_tui.tui.status import StatusBar
-from tbx_tui.tui.textual_compat import line_filters
+from tbx_tui.tui.textual_compat import line_filters, terminal_input_events
 from tbx_tui.tui.viewarea import ViewArea, ViewTabs, pane_id
 from tbx_tui.tui.views.registry import VIEWS, SyncedView, View
 
@@ -76,6 +76,7 @@ class TbxTop(App[int]):
         run_filter: re.Pattern[str] | None = None,
         clock: Callable[[], float] = time.time,
         settings: AppSettings,
+        typed_ahead: str = "",
     ) -> None:
         super().__init__()
         self.logdir = logdir
@@ -95,6 +96,8 @@ class TbxTop(App[int]):
         self._short_tabs = False
         self._view_area: ViewArea | None = None  # (made in compose)
         self._collector_thresholds: tuple[int, int, int] | None = None  # (see _start_workers)
+        #: Keys typed before the app started that the launcher's terminal queries read.
+        self._typed_ahead = typed_ahead
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,6 +116,8 @@ class TbxTop(App[int]):
         tree = self.query_one(RunTree)
         tree.preview(quick_run_names(self.logdir))  # (the reader has not loaded yet)
         tree.focus()
+        for event in terminal_input_events(self._typed_ahead):  # as if typed now, in order
+            self.post_message(event)
         self.check_size()
         self._exit_on_sigterm()
         # paint first: the reader and the views (numpy, protobuf, plotext, PIL) load on workers
@@ -388,13 +393,14 @@ class TbxTop(App[int]):
         of other views)."""
         if action in SCALAR_ACTIONS and self.screen is self.screen_stack[0]:
             return type(self._main_view()).__name__ == "ScalarsView"  # (not imported here)
-        if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen
-            return self.screen is self.screen_stack[0]
+        if action in ("filter", "filter_runs"):  # the filter boxes are on the main screen;
+            # in a box, / and r are characters of the pattern (see tbx_tui.tui.keys.app_bindings)
+            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
         return True
 
-    def action_filter_runs(self) -> None:
+    async def action_filter_runs(self) -> None:
         if self.screen is self.screen_stack[0]:
-            self.query_one(Sidebar).open_filter()
+            await self.query_one(Sidebar).open_filter()
 
     def action_smoothing(self, direction: int) -> None:
         self.state.change_smoothing(direction * SMOOTHING_STEP)
@@ -491,11 +497,13 @@ def create_app(
     ascii: bool = False,
     sixel_limit: tuple[int, int] | None = None,
     tmux_passthrough: bool | None = None,
+    typed_ahead: str = "",
 ) -> TbxTop:
     """The app watching ``logdir``; ``clock`` gives "now" for "N ago" labels (tests freeze it);
     ``ascii`` draws ASCII only (see :func:`tbx_tui.term.termcaps.ascii_only`); ``sixel_limit``
-    is the largest sixel image the terminal draws. What the app decides once goes into its
-    :class:`~tbx_tui.tui.settings.AppSettings`."""
+    is the largest sixel image the terminal draws; ``typed_ahead`` is what the user typed before
+    the app started (see :func:`tbx_tui.term.termgraphics.take_typed_ahead`). What the app
+    decides once goes into its :class:`~tbx_tui.tui.settings.AppSettings`."""
     settings = AppSettings(
         ascii=ascii,
         images="ascii" if ascii and images == "auto" else images,
@@ -517,4 +525,5 @@ def create_app(
         run_filter=run_filter,
         clock=clock,
         settings=settings,
+        typed_ahead=typed_ahead,
     )

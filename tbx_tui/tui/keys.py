@@ -22,13 +22,17 @@ class Key:
     palette: bool = True  # offered in the command palette
     label: str = ""  # in the footer, where it must be short (default: the description)
     scalars_only: bool = False  # means something only where scalar charts are shown
+    #: Handled before the focused widget sees the key (see :func:`app_bindings`).
+    priority: bool = False
 
 
 APP_KEYS: tuple[Key, ...] = (
     Key("q", "q", "quit", "Quit"),
     Key("question_mark,f1", "? F1", "help", "Help"),
-    Key("slash", "/", "filter", "Filter tags by regex (from anywhere)", label="Tags"),
-    Key("r", "r", "filter_runs", "Filter runs by regex", label="Runs"),
+    Key(
+        "slash", "/", "filter", "Filter tags by regex (from anywhere)", label="Tags", priority=True
+    ),
+    Key("r", "r", "filter_runs", "Filter runs by regex", label="Runs", priority=True),
     Key("left_square_bracket", "[", "smoothing(-1)", "Less smoothing", False, scalars_only=True),
     Key("right_square_bracket", "]", "smoothing(1)", "More smoothing", False, scalars_only=True),
     Key(
@@ -86,7 +90,17 @@ SCALAR_ACTIONS = frozenset(k.action.partition("(")[0] for k in APP_KEYS if k.sca
 
 
 def app_bindings() -> list[BindingType]:
-    return [Binding(k.keys, k.action, k.label or k.description, show=k.footer) for k in APP_KEYS]
+    """The keys of :data:`APP_KEYS` as Textual bindings.
+
+    A key that opens a filter box is a priority binding: Textual hands a key first to the focused
+    widget and runs an ordinary binding only once the key has come back up from it, by which time
+    the keys typed right after it (fast typing, a paste, ``tmux send-keys``) have already gone to
+    that widget instead of the box. The app does not take them while a box has the keyboard
+    (:meth:`TbxTop.check_action`): there they are characters of the regex."""
+    return [
+        Binding(k.keys, k.action, k.label or k.description, show=k.footer, priority=k.priority)
+        for k in APP_KEYS
+    ]
 
 
 def footer_width(key_display: str, description: str) -> int:

@@ -43,7 +43,12 @@ def _run(
     run_re: re.Pattern[str] | None,
 ) -> int:
     from tbx_tui.term.termcaps import ascii_only
-    from tbx_tui.term.termgraphics import query_sixel_geometry, resolve, tmux_passthrough
+    from tbx_tui.term.termgraphics import (
+        query_sixel_geometry,
+        resolve,
+        take_typed_ahead,
+        tmux_passthrough,
+    )
     from tbx_tui.tui.app import create_app
 
     ascii = bool(getattr(args, "ascii", False)) or ascii_only()  # decided once, here
@@ -52,6 +57,7 @@ def _run(
     # the largest sixel image the terminal draws (xterm drops larger ones without a trace)
     requested = getattr(args, "images", "auto")
     images = "ascii" if ascii and requested == "auto" else resolve(requested, interactive=True)
+    sixel_limit = query_sixel_geometry() if images == "sixel" else None
     app = create_app(
         logdir,
         poll=args.poll,
@@ -59,8 +65,9 @@ def _run(
         run_filter=run_re,
         images=images,
         ascii=ascii,
-        sixel_limit=query_sixel_geometry() if images == "sixel" else None,
+        sixel_limit=sixel_limit,
         tmux_passthrough=tmux_passthrough() if images in ("sixel", "kitty") else None,
+        typed_ahead=take_typed_ahead(),  # (asking the terminal read them)
     )
     app.run()
     return app.return_code or 0

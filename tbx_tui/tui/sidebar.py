@@ -189,20 +189,27 @@ class RunTree(Tree[str]):
 
 
 class Sidebar(Vertical):
-    """The run filter input (hidden until asked for), the tree, and a damage note."""
+    """The run filter box (made when first asked for, or for ``--runs``), the tree, and a
+    damage note.
+
+    The box is not part of the first frame: it would cost that frame a widget and Textual's
+    styles for it, and as the first widget that takes the keyboard it would get the keys typed
+    before the app gives the tree the focus (``/`` typed at once went into the box).
+    """
 
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
 
     def compose(self) -> ComposeResult:
-        initial = self.state.run_re.pattern if self.state.run_re is not None else ""
-        yield Input(value=initial, placeholder="run regex", id="run-filter")
+        if self.state.run_re is not None:
+            yield self._filter_box()
         yield RunTree(self.state, id="run-tree")
         yield Static("", id="run-note")
 
-    def on_mount(self) -> None:
-        self.query_one("#run-filter").display = self.state.run_re is not None
+    def _filter_box(self) -> Input:
+        initial = self.state.run_re.pattern if self.state.run_re is not None else ""
+        return Input(value=initial, placeholder="run regex", id="run-filter")
 
     @property
     def run_tree(self) -> RunTree:
@@ -218,11 +225,15 @@ class Sidebar(Vertical):
             warn = settings_of(self.app).glyphs.warn
             note.update(Text(f"{warn} {count} damaged record(s) skipped", style="yellow"))
 
-    def open_filter(self) -> None:
+    async def open_filter(self) -> None:
         self.display = True  # hidden with b: typing into an unseen box would swallow every key
-        box = self.query_one("#run-filter", Input)
+        boxes = self.query("#run-filter").results(Input)
+        box = next(boxes, None)
+        if box is None:
+            box = self._filter_box()
+            await self.mount(box, before=0)  # awaited: the keys typed next must reach it
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)
 
     @on(Input.Changed, "#run-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -239,7 +250,7 @@ class Sidebar(Vertical):
         self.run_tree.focus()
 
     def close_filter(self, clear: bool) -> None:
-        box = self.query_one("#run-filter", Input)
+        box = self.query_one("#run-filter", Input)  # (there: the filter was opened)
         if clear:
             box.value = ""
             self.state.run_re = None
