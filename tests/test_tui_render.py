@@ -178,3 +178,17 @@ def test_the_render_thread_serves_the_top_left_card_first():
     gate.set()
     assert wait_idle(renderer)
     assert served == ["top-left", "top-right again", "bottom"]
+
+
+def test_an_idle_render_thread_waits_for_the_whole_repaint_then_starts_top_left():
+    """The cards of one repaint ask bottom right first; the thread, idle (or not started yet),
+    starts only when woken, once all have asked, and then with the top left card."""
+    renderer = ChartRenderer("test-burst")
+    served: list[str] = []
+    for name, place in [("bottom-right", (30, 60)), ("bottom-left", (30, 0)), ("top", (0, 0))]:
+        renderer.submit(name, lambda n=name: n, served.append, place, wake=False)
+    time.sleep(0.05)
+    assert served == [] and not renderer.idle()  # queued, not started
+    renderer.wake()
+    assert wait_idle(renderer)
+    assert served == ["top", "bottom-left", "bottom-right"]

@@ -103,6 +103,26 @@ def test_the_tab_bar_says_loading_until_a_view_comes_and_a_click_picks_a_tab():
     asyncio.run(go())
 
 
+def test_a_scalars_view_just_mounted_knows_the_size_its_cards_will_get():
+    """The view lays its cards out as soon as the data comes, before its first layout: the size
+    it expects from its pane is the size it then gets (else every card would be drawn twice)."""
+    from tbx_tui.tui.views.scalars import ScalarsView
+    from tests.views_harness import load_state
+
+    async def go() -> None:
+        app = AreaHost()
+        async with app.run_test(size=(130, 40)) as pilot:
+            area = app.query_one(ViewArea)
+            view = ScalarsView(load_state(f"{CORPUS}/tbx"))
+            await area.add_view(VIEWS[0], view)
+            expected = view.cards_room()  # not laid out yet
+            assert view.size.width == 0 and expected == (130, 38)
+            await pilot.pause()
+            assert view.query_one("#cards").size == expected
+
+    asyncio.run(go())
+
+
 def test_the_app_lists_every_run_from_its_first_look():
     async def go() -> None:
         app = make_app(CORPUS)

@@ -135,9 +135,8 @@ class TbxTop(App[int]):
 
     def _start_workers(self) -> None:
         """The first frame is painted: the garbage collector runs again (see
-        :mod:`tbx_tui.tui.collector`), then the reading and the views start."""
+        :mod:`tbx_tui.tui.collector`), then the views load, and the reading starts with them."""
         self._collector_thresholds = collector.start()
-        self._load()
         self._import_views()
 
     def on_unmount(self) -> None:
@@ -163,8 +162,15 @@ class TbxTop(App[int]):
         """Import each view's module here and mount the view from the UI thread, the first tab
         (scalars) first: its charts show while the other views still load."""
         first, *others = VIEWS
+        try:
+            factory = first.load()
+        finally:
+            # the reader starts once the first view's module is in (both imports would share
+            # one interpreter lock): the view is then laid out while the first read goes on,
+            # and makes its cards as soon as the data comes (not a refresh later, at its size)
+            self.call_from_thread(self._load)
         # (call_from_thread awaits a coroutine; its typing cannot say so: hence the ignores)
-        self.call_from_thread(self._mount_view, first, first.load())  # type: ignore[arg-type]
+        self.call_from_thread(self._mount_view, first, factory)  # type: ignore[arg-type]
         # the other views wait (at most FIRST_CHARTS_WAIT) for the first charts: their imports
         # (Markdown, PIL, ...) would compete with the reader and the chart drawing
         deadline = time.monotonic() + FIRST_CHARTS_WAIT

@@ -46,12 +46,21 @@ class ChartRenderer:
         draw: Callable[[], Any],
         deliver: Callable[[Any], object],
         place: tuple[int, ...] = (),
+        wake: bool = True,
     ) -> None:
         """Queue ``deliver(draw())`` for ``owner``, replacing its job still waiting, if any;
-        queued jobs with a smaller ``place`` are served first."""
+        queued jobs with a smaller ``place`` are served first. With ``wake=False`` an idle
+        thread waits for :meth:`wake`: the cards of one repaint ask one by one, the bottom right
+        first, and the thread would start on whichever came first."""
         with self._cond:
             self._jobs[owner] = (draw, deliver)  # an existing key keeps its place in the queue
             self._places[owner] = place
+        if wake:
+            self.wake()
+
+    def wake(self) -> None:
+        """Serve the jobs queued (starting the thread on the first call)."""
+        with self._cond:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()

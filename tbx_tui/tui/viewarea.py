@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -150,6 +151,12 @@ class ViewArea(Vertical):
 
     def pane(self, pane: str) -> Widget | None:
         return next((child for child in self.children if child.id == pane), None)
+
+    def pane_size(self) -> Size:
+        """The size a pane gets (all below the tab bar); known from the first frame on, before
+        a view just mounted in its pane has been laid out."""
+        below = self.content_region.height - self.query_one(ViewTabs).outer_size.height
+        return Size(self.content_region.width, max(0, below))
 
     def title(self, pane: str) -> str:
         """The title the tab bar shows for ``pane`` now."""

@@ -291,7 +291,10 @@ class ChartCard(Widget, can_focus=True):
                 self.post_message(ChartDrawn(key, strips, frame))
 
         place = (self.region.y, self.region.x)  # top left first: the first charts one sees
-        RENDERER.submit(self, lambda: job.draw(console), deliver, place)
+        # (asked for while the screen is painted: the thread starts once every card in view
+        # has asked, with the top left one)
+        RENDERER.submit(self, lambda: job.draw(console), deliver, place, wake=False)
+        self.app.call_later(RENDERER.wake)
 
     def on_chart_drawn(self, message: ChartDrawn) -> None:
         message.stop()

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -26,6 +27,7 @@ from tbx_tui.tui.filterbox import (
     open_tag_filter,
 )
 from tbx_tui.tui.state import ViewState, group_of
+from tbx_tui.tui.viewarea import ViewArea
 from tbx_tui.tui.views.card import CardJob, ChartCard, chart_entries
 from tbx_tui.view import plot, units
 
@@ -106,7 +108,19 @@ class ScalarsView(Vertical):
         if self.chosen_columns is not None:
             return self.chosen_columns
         box = self.query_one("#cards", VerticalScroll)
-        return columns_for(box.scrollable_content_region.width or self.size.width)
+        return columns_for(box.scrollable_content_region.width or self.cards_room().width)
+
+    def cards_room(self) -> Size:
+        """The size of the cards' box: as laid out; for a view just mounted in the app's main
+        area (not laid out yet), the size its pane will give it (0x0 when unknown: a filter box
+        above the cards, another host)."""
+        box = self.query_one("#cards", VerticalScroll)
+        if box.size.width:
+            return box.size
+        area = next((a for a in self.ancestors if isinstance(a, ViewArea)), None)
+        if area is None or self.query_one("#tag-filter").display:
+            return Size(0, 0)
+        return area.pane_size()
 
     def sync(self) -> None:
         """Lay out the cards again when the tags changed, and redraw the rest."""
@@ -114,7 +128,7 @@ class ScalarsView(Vertical):
         tags = self.state.scalar_tags()
         shape: tuple[str, ...] = tuple(tags) or (self._empty_message(),)
         if shape != self._shape:
-            if not self.size.width and not self._waited:  # not laid out yet: the columns
+            if not self.cards_room().width and not self._waited:  # size unknown: the columns
                 self._waited = True  # follow the width, so the cards wait a refresh (and are
                 self.call_after_refresh(self.sync)  # drawn once, at their size); a hidden
                 return  # view lays out now and fits when shown
@@ -159,7 +173,7 @@ class ScalarsView(Vertical):
         count = len(self.state.scalar_tags()) if count is None else count
         columns = min(self.columns, max(1, count))
         box = self.query_one("#cards", VerticalScroll)
-        available = box.size.height
+        available = self.cards_room().height
         height = card_height(available, count, columns) if available else CARD_MIN_HEIGHT
         grid.styles.grid_size_columns = columns
         grid.styles.grid_rows = str(height)
