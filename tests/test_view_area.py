@@ -123,6 +123,27 @@ def test_a_scalars_view_just_mounted_knows_the_size_its_cards_will_get():
     asyncio.run(go())
 
 
+def test_folders_open_to_fit_the_tree_from_the_first_look(tmp_path):
+    """The first look lists the runs before the tree has a size: folders open to fit the screen
+    (not a default 20 lines), and stay open once the reader has read the runs."""
+    for folder, count in (("sweep", 16), ("train", 6)):
+        for i in range(count):
+            run = tmp_path / folder / f"run{i:02}"
+            run.mkdir(parents=True)
+            (run / "events.out.tfevents.1.host").write_bytes(b"")
+
+    async def go() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(100, 40)) as pilot:
+            tree = app.query_one(RunTree)
+            assert tree._by_path["sweep"].is_expanded and tree._by_path["train"].is_expanded
+            assert await wait_for(pilot, lambda: app.state.loaded)
+            assert tree._by_path["sweep"].is_expanded and tree._by_path["train"].is_expanded
+            assert "run15" in screen_text(app)
+
+    asyncio.run(go())
+
+
 def test_the_app_lists_every_run_from_its_first_look():
     async def go() -> None:
         app = make_app(CORPUS)

@@ -65,14 +65,15 @@ class RunTree(Tree[str]):
 
     def sync(self) -> None:
         """Rebuild the tree when the listed runs changed, else only relabel."""
+        previewed = bool(self._preview)
         if self.state.runs or self.state.loaded:
             self._preview = ()  # the reader's listing from now on
         if self._preview:
             listed = tuple(name for name in self._preview if self.state.run_matches(name))
         else:
             listed = tuple(self.state.listed_runs())
-        if listed != self._shape:
-            self._rebuild(listed)
+        if listed != self._shape or (previewed and not self._preview):
+            self._rebuild(listed)  # (after a preview: folders opened to fit the tree's height)
         self.relabel()
 
     def _rebuild(self, listed: tuple[str, ...]) -> None:
@@ -96,8 +97,9 @@ class RunTree(Tree[str]):
             self.move_cursor(self._by_path[cursor])
 
     def _expand_to_fit(self) -> None:
-        """Open folders level by level while the lines fit the sidebar's height."""
-        room = max(self.size.height, 20)
+        """Open folders level by level while the lines fit the sidebar's height (before the
+        tree's first layout: the screen's, less the header and the footer)."""
+        room = max(self.size.height or self.app.size.height - 2, 20)
         shown = len(self.root.children)
         level = list(self.root.children)
         while level:
