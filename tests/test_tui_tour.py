@@ -18,7 +18,7 @@ from rich.style import Style
 from tbx_tui.read.logdir import Logdir
 from tbx_tui.tui.app import create_app
 from tbx_tui.tui.sidebar import RunTree, Sidebar
-from tbx_tui.tui.viewarea import ViewArea, pane_id
+from tbx_tui.tui.viewarea import ViewTabs
 from tbx_tui.tui.views.images import GraphicsBody, ImageBody, ImageView
 from tbx_tui.tui.views.registry import VIEWS
 from tests.conftest import CORPUS as CORPUS_PATH
@@ -35,8 +35,8 @@ def run(coro) -> None:
 
 
 def tab_labels(app) -> list[str]:
-    area = app.query_one("#views", ViewArea)
-    return [area.title(pane_id(v)) for v in VIEWS]
+    tabs = app.query_one(ViewTabs)
+    return [tabs.title(v) for v in VIEWS]
 
 
 def test_header_clock_is_the_newest_data_time(monkeypatch):

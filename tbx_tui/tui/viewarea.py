@@ -147,21 +147,13 @@ class ViewArea(Vertical):
     @property
     def active_pane(self) -> Widget | None:
         """The pane shown, None while its view loads."""
-        return self.pane(self._active)
-
-    def pane(self, pane: str) -> Widget | None:
-        return next((child for child in self.children if child.id == pane), None)
+        return next((child for child in self.children if child.id == self._active), None)
 
     def pane_size(self) -> Size:
         """The size a pane gets (all below the tab bar); known from the first frame on, before
         a view just mounted in its pane has been laid out."""
         below = self.content_region.height - self.query_one(ViewTabs).outer_size.height
         return Size(self.content_region.width, max(0, below))
-
-    def title(self, pane: str) -> str:
-        """The title the tab bar shows for ``pane`` now."""
-        tabs = self.query_one(ViewTabs)
-        return next(tabs.title(v) for v in self.views if pane_id(v) == pane)
 
     def set_short_titles(self, short: bool) -> None:
         tabs = self.query_one(ViewTabs)
