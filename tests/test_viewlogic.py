@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from tbx_tui.read.logdir import Logdir
-from tbx_tui.read.runview import take
+from tbx_tui.read.runview import RunView, take
+from tbx_tui.tui.state import ViewState
 from tbx_tui.view import numfmt, plot
 from tbx_tui.view.downsample import downsample, minmax_indices
 from tbx_tui.view.smoothing import ema, ema_reference
@@ -111,3 +112,21 @@ def test_run_views_are_frozen_while_the_reader_appends(corpus):
     again = take(run, view)
     assert len(again.scalars["train/loss"]) == n + 5000
     assert again.scalars["eval/acc"] is view.scalars["eval/acc"]  # unchanged series reused
+
+
+def test_a_run_read_in_steps_at_start_is_not_taken_for_a_growing_one():
+    """A big logdir's first load comes in steps: a run's newest point moving on between them is
+    reading, not writing, and must not mark an old run "stalled" once the load is done."""
+    start = 1.7e9
+    state = ViewState(clock=lambda: start + 7200)
+
+    def run(last_wall_time: float) -> dict[str, RunView]:
+        return {"r": RunView("r", 1, {}, 0, (), last_wall_time, 0)}
+
+    state.update(run(start))
+    state.progress = (10 << 20, 100 << 20)  # the first step of a long load
+    state.update(run(start + 5))
+    state.progress = None  # the load is done
+    assert "r" not in state.growing and not state.stalled("r")
+    state.update(run(start + 10))  # written while watched, then silent for two hours
+    assert "r" in state.growing and state.stalled("r")

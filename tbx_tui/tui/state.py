@@ -89,11 +89,13 @@ class ViewState:
     _nan_cache: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def update(self, runs: dict[str, RunView]) -> None:
+        """The runs now (the app then sets :attr:`progress` to the new message's)."""
+        loading = self.progress is not None  # newer points are still the first load's
         for name in runs:
             if name not in self.markers:
                 self.markers[name] = run_marker(len(self.markers))
             old = self.runs.get(name)
-            if old is not None and runs[name].last_wall_time > old.last_wall_time:
+            if not loading and old is not None and runs[name].last_wall_time > old.last_wall_time:
                 self.growing.add(name)
         self.runs = runs
         self.hidden &= set(runs)
