@@ -59,6 +59,21 @@ def _varints(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return value, size
 
 
+def _event_heads(
+    data: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, min_length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The records of at least ``min_length`` bytes that start ``Event { wall_time, [step] }``:
+    their positions in the batch, their steps (0 without one), where the field after the step
+    starts, and whether the step is a sound varint."""
+    idx = np.flatnonzero(lengths >= min_length)
+    idx = idx[data[offsets[idx]] == 0x09]  # wall_time, a double
+    p = offsets[idx] + 9
+    has_step = data[p] == 0x10
+    steps, size = _varints(data, p + 1)
+    steps = np.where(has_step, steps, np.uint64(0))
+    return idx, steps, np.where(has_step, p + 1 + size, p), ~has_step | (size > 0)
+
+
 def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) -> PlainScalars:
     """Find and decode the plain scalar events among records ``buf[offsets[i]:+lengths[i]]``.
 
@@ -68,18 +83,9 @@ def match_plain_scalars(buf: bytes, offsets: np.ndarray, lengths: np.ndarray) ->
     """
     data = np.frombuffer(buf, dtype=np.uint8)
     last = len(data) - 1
-    end = offsets + lengths
-    ok = lengths >= 20
-    ok[ok] = data[offsets[ok]] == 0x09
-    idx = np.flatnonzero(ok)
-    p = offsets[idx] + 9
-    e = end[idx]
+    idx, steps, p, good = _event_heads(data, offsets, lengths, 20)
+    e = offsets[idx] + lengths[idx]
     walls = byte_view(buf, "<f8")[offsets[idx] + 1]
-    has_step = data[p] == 0x10
-    steps, size = _varints(data, p + 1)
-    steps = np.where(has_step, steps, np.uint64(0))
-    good = ~has_step | (size > 0)
-    p = np.where(has_step, p + 1 + size, p)
     at = [data[np.minimum(p + k, last)] for k in range(6)]
     # summary { value { tag ... simple_value } }: keys 0x2a, 0x0a, 0x0a, one-byte lengths
     good &= (at[0] == 0x2A) & (at[1] < 0x80) & (p + 2 + at[1] == e)
@@ -112,13 +118,8 @@ def match_file_versions(
     data = np.frombuffer(buf, dtype=np.uint8)
     last = len(data) - 1
     end = offsets + lengths
-    idx = np.flatnonzero(lengths >= 11)  # wall_time key and value, file_version key and length
-    idx = idx[data[offsets[idx]] == 0x09]
-    p = offsets[idx] + 9
-    has_step = data[p] == 0x10
-    _, size = _varints(data, p + 1)
-    good = ~has_step | (size > 0)
-    p = np.where(has_step, p + 1 + size, p)
+    # (11 bytes: wall_time key and value, file_version key and length)
+    idx, _, p, good = _event_heads(data, offsets, lengths, 11)
     key, length = data[np.minimum(p, last)], data[np.minimum(p + 1, last)]
     good &= (key == 0x1A) & (length < 0x80) & (p + 2 + length == end[idx])
     idx, p = idx[good], p[good]
